@@ -1,0 +1,1341 @@
+"""HTTP exceptions that are also WebOb responses.
+
+Every class here stands for one HTTP status code and is at the same time
+an :class:`Exception` and a :class:`webob.Response`, so a view can either
+``raise`` it or ``return`` it, and it can serve a request on its own as a
+WSGI application. The API mirrors :mod:`pyramid.httpexceptions`, so code
+written against Pyramid's classes keeps working with these.
+
+When an exception has no body of its own, it renders one on the way out,
+negotiated from the request's ``Accept`` header: an HTML page, Pyramid's
+JSON object, an RFC 9457 problem document or plain text.
+
+``webob.exc`` interplay: the application treats any
+:class:`webob.exc.HTTPException` as a response too, and looks exception
+views up for it under this module's class of the same code
+(``status_map[exc.code]``). Our classes do not subclass ``webob.exc``.
+
+Example::
+
+    from httpx_views.httpexceptions import HTTPFound, HTTPNotFound
+
+    def show(request):
+        page = load(request.matchdict["name"])
+        if page is None:
+            raise HTTPNotFound("No such page.")
+        if page.moved_to:
+            return HTTPFound(page.moved_to)
+        ...
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime, timezone
+from email.utils import format_datetime
+from html import escape as _html_escape
+from http import HTTPStatus
+from string import Template
+from typing import Any, Protocol
+
+from webob import Response
+from webob.acceptparse import AcceptValidHeader, create_accept_header
+
+__all__ = [
+    "HTTPAccepted",
+    "HTTPAlreadyReported",
+    "HTTPBadGateway",
+    "HTTPBadRequest",
+    "HTTPClientError",
+    "HTTPConflict",
+    "HTTPContentTooLarge",
+    "HTTPCreated",
+    "HTTPError",
+    "HTTPException",
+    "HTTPExpectationFailed",
+    "HTTPFailedDependency",
+    "HTTPForbidden",
+    "HTTPFound",
+    "HTTPGatewayTimeout",
+    "HTTPGone",
+    "HTTPIMUsed",
+    "HTTPImATeapot",
+    "HTTPInsufficientStorage",
+    "HTTPInternalServerError",
+    "HTTPLengthRequired",
+    "HTTPLocked",
+    "HTTPLoopDetected",
+    "HTTPMethodNotAllowed",
+    "HTTPMisdirectedRequest",
+    "HTTPMovedPermanently",
+    "HTTPMultiStatus",
+    "HTTPMultipleChoices",
+    "HTTPNetworkAuthenticationRequired",
+    "HTTPNoContent",
+    "HTTPNonAuthoritativeInformation",
+    "HTTPNotAcceptable",
+    "HTTPNotExtended",
+    "HTTPNotFound",
+    "HTTPNotImplemented",
+    "HTTPNotModified",
+    "HTTPOk",
+    "HTTPPartialContent",
+    "HTTPPaymentRequired",
+    "HTTPPermanentRedirect",
+    "HTTPPreconditionFailed",
+    "HTTPPreconditionRequired",
+    "HTTPProxyAuthenticationRequired",
+    "HTTPRangeNotSatisfiable",
+    "HTTPRedirection",
+    "HTTPRequestEntityTooLarge",
+    "HTTPRequestHeaderFieldsTooLarge",
+    "HTTPRequestRangeNotSatisfiable",
+    "HTTPRequestTimeout",
+    "HTTPRequestURITooLong",
+    "HTTPResetContent",
+    "HTTPSeeOther",
+    "HTTPServerError",
+    "HTTPServiceUnavailable",
+    "HTTPSuccessful",
+    "HTTPTemporaryRedirect",
+    "HTTPTooEarly",
+    "HTTPTooManyRequests",
+    "HTTPURITooLong",
+    "HTTPUnauthorized",
+    "HTTPUnavailableForLegalReasons",
+    "HTTPUnprocessableContent",
+    "HTTPUnprocessableEntity",
+    "HTTPUnsupportedMediaType",
+    "HTTPUpgradeRequired",
+    "HTTPUseProxy",
+    "HTTPVariantAlsoNegotiates",
+    "HTTPVersionNotSupported",
+    "JSONFormatter",
+    "WSGIHTTPException",
+    "exception_response",
+    "status_map",
+]
+
+Environ = dict[str, Any]
+StartResponse = Callable[..., Any]
+HeadersArg = Mapping[str, str] | Iterable[tuple[str, str]]
+
+
+class JSONFormatter(Protocol):
+    """Builds the JSON-serialisable value of an ``application/json`` body."""
+
+    def __call__(
+        self, *, status: str, body: str, title: str, environ: Environ
+    ) -> Any: ...
+
+
+# -- header safety ------------------------------------------------------------
+
+# A CR or LF in a header value would let its author start a new header or
+# the body (response splitting); NUL is refused by servers inconsistently.
+_UNSAFE_CHARS = re.compile("[\r\n\x00]")
+
+
+def _refuse_unsafe(name: str, value: str) -> None:
+    if _UNSAFE_CHARS.search(name) or _UNSAFE_CHARS.search(value):
+        raise ValueError(f"header {name!r} may not contain CR, LF or NUL")
+
+
+def _check_headerlist(headerlist: Iterable[tuple[str, str]]) -> None:
+    for name, value in headerlist:
+        # isprintable() is one fast C call, true for ordinary ASCII text;
+        # only the rare rest needs the precise search. (str.isprintable
+        # rather than the method so that a non-str raises TypeError.)
+        if not (str.isprintable(name) and str.isprintable(value)):
+            _refuse_unsafe(name, value)
+
+
+# -- content negotiation ------------------------------------------------------
+
+_HTML = "text/html"
+_JSON = "application/json"
+_PROBLEM = "application/problem+json"
+_TEXT = "text/plain"
+# In order of preference when the client likes several equally (Pyramid
+# picks HTML for "*/*").
+_OFFERS = (_HTML, _JSON, _PROBLEM, _TEXT)
+_CONTENT_TYPES = {
+    _HTML: ("Content-Type", "text/html; charset=UTF-8"),
+    _JSON: ("Content-Type", "application/json"),
+    _PROBLEM: ("Content-Type", "application/problem+json"),
+    _TEXT: ("Content-Type", "text/plain; charset=UTF-8"),
+}
+_BODY_HEADERS = ("content-type", "content-length")
+# What webob.Response() starts with.
+_DEFAULT_TYPE = ("Content-Type", "text/html; charset=UTF-8")
+_NO_LENGTH = ("Content-Length", "0")
+_VARY_ACCEPT = ("Vary", "Accept")
+
+# Clients send few distinct Accept values, so negotiating each one once
+# makes the common case a dict lookup. Bounded against hostile variety in
+# number and in size (browsers send ~150 characters; a server may accept
+# headers of hundreds of KB). A plain dict is safe enough under threads
+# since get/set are atomic.
+_negotiated: dict[str, str] = {}
+_CACHE_MAX = 1000
+_CACHED_ACCEPT_MAX = 512
+
+
+def _specificity(media_range: str) -> int:
+    if media_range == "*/*":
+        return 0
+    return 1 if media_range.endswith("/*") else 2
+
+
+def _choose_media_type(header: str) -> str:
+    accept = create_accept_header(header)
+    # Unlike Pyramid (which then answers HTML), a malformed header gets the
+    # most conservative format: we cannot know what the client wants.
+    if not isinstance(accept, AcceptValidHeader):
+        return _TEXT
+    acceptable = accept.acceptable_offers(_OFFERS)
+    if not acceptable:
+        return _TEXT
+    # WebOb ranks by quality only, so "application/json, */*" would give
+    # HTML; at equal quality prefer the offer the client named most
+    # precisely. Ranges with parameters never match our bare offers.
+    ranked: list[tuple[float, int, int, str]] = []
+    for index, (offer, quality) in enumerate(acceptable):
+        precision = 0
+        for range_, _q, params, _ext in accept.parsed:
+            if not params and (
+                range_ in (offer, "*/*") or range_ == offer.split("/")[0] + "/*"
+            ):
+                precision = max(precision, _specificity(range_))
+        ranked.append((-quality, -precision, index, offer))
+    return min(ranked)[3]
+
+
+def _negotiate(header: str) -> str:
+    media_type = _negotiated.get(header)
+    if media_type is None:
+        media_type = _choose_media_type(header)
+        if len(header) <= _CACHED_ACCEPT_MAX:
+            if len(_negotiated) >= _CACHE_MAX:
+                _negotiated.clear()
+            _negotiated[header] = media_type
+    return media_type
+
+
+# -- body templates -----------------------------------------------------------
+
+
+def _as_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return str(value)
+
+
+def _as_html(value: object) -> str:
+    return _html_escape(_as_text(value), quote=True)
+
+
+# Placeholders every body template gets from the exception itself.
+_OWN_VARS = frozenset({"br", "explanation", "detail", "comment", "html_comment"})
+_lookups_cache: dict[str, frozenset[str]] = {}
+
+
+def _lookups(template: Template) -> frozenset[str]:
+    """Return the placeholders of *template* filled from headers or environ."""
+    names = _lookups_cache.get(template.template)
+    if names is None:
+        names = frozenset(
+            name
+            for match in template.pattern.finditer(template.template)
+            if (name := match.group("named") or match.group("braced"))
+        )
+        names -= _OWN_VARS
+        if len(_lookups_cache) >= _CACHE_MAX:
+            _lookups_cache.clear()
+        _lookups_cache[template.template] = names
+    return names
+
+
+# Rendered bodies by everything they are made of (see _body_key): most
+# exceptions are raised without arguments, so rendering repeats itself.
+_bodies: dict[tuple[object, ...], bytes] = {}
+# Longer texts are likely one-offs; caching them would only churn.
+_CACHED_TEXT_MAX = 200
+
+
+def _cacheable(value: object) -> bool:
+    # Exactly str: a subclass could render differently from an equal key.
+    return value is None or (type(value) is str and len(value) <= _CACHED_TEXT_MAX)
+
+
+def _http_date(moment: datetime) -> str:
+    # Naive datetimes are taken to be UTC, as WebOb does.
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return format_datetime(moment.astimezone(timezone.utc), usegmt=True)
+
+
+# -- the base class -----------------------------------------------------------
+
+# WebOb checks CR and LF in Location but lets NUL through; ours wraps it.
+_webob_location: Any = vars(Response)["location"]
+
+
+class HTTPException(Response, Exception):
+    """Base of all HTTP exceptions: an exception, a response, a WSGI app.
+
+    Every subclass takes these arguments (redirects take ``location``
+    first); any other keyword goes to :class:`webob.Response`
+    (``content_type``, ``location``, ``charset`` ...). A CR, LF or NUL in
+    any header raises :exc:`ValueError`, here and again just before the
+    response is sent.
+
+    :param detail: text specific to this occurrence; also ``message`` and
+        ``str(exc)``.
+    :param headers: extra headers, a mapping or a list of pairs.
+    :param comment: text for developers: an HTML comment in HTML, a last
+        line in text and JSON, left out of problem documents.
+    :param body_template: a :class:`string.Template` source replacing
+        :attr:`body_template_obj`; it may use ``${explanation}``,
+        ``${detail}``, ``${comment}``, ``${html_comment}``, ``${br}``, any
+        response header in lower case (``${location}``) and any WSGI
+        environ key without a dot (``${REQUEST_METHOD}``). Values are
+        HTML-escaped in HTML; unknown placeholders are left as they are.
+    :param json_formatter: ``f(*, status, body, title, environ)`` returning
+        the value to send as ``application/json`` instead of
+        ``{"code": status, "title": title, "message": body}``.
+
+    Without a body of its own the response renders one when it is called,
+    chosen from ``Accept`` among HTML, JSON, ``application/problem+json``
+    and plain text (the default), and adds ``Vary: Accept``. Classes with
+    ``empty_body`` (204, 205, 304) send neither a body nor a Content-Type.
+
+    Example::
+
+        raise HTTPNotFound("No user with that name.")
+    """
+
+    # Differences from webob.exc.WSGIHTTPException and Pyramid 2.1:
+    # - like Pyramid: mutates itself when called instead of building a new
+    #   response, no HEAD special case, ${br} instead of markup in templates,
+    #   ``location`` is not made relative to the request before rendering;
+    # - negotiation also offers application/problem+json, prefers a type the
+    #   client names over an equally weighted wildcard, answers a malformed
+    #   Accept with text and caches its decision per header value;
+    # - rendered bodies are cached by everything they are made of;
+    # - every negotiated body carries Vary: Accept;
+    # - CR, LF and NUL are refused in all header values, not just some;
+    # - unknown template placeholders stay as they are instead of raising;
+    # - bodies are always UTF-8, whatever ``charset`` says.
+
+    # Overridden by every concrete class; 520 is Pyramid's code for this base.
+    code: int = 520
+    title: str = "Unknown Error"
+    explanation: str = ""
+    empty_body: bool = False
+
+    detail: object
+    message: object
+    comment: object
+    json_formatter: JSONFormatter | None = None
+
+    # WebOb's own state, edited directly on hot paths (see _set_body).
+    _status: str
+    _headerlist: list[tuple[str, str]]
+    _app_iter: Iterable[bytes]
+
+    body_template_obj = Template(
+        "${explanation}${br}${br}\n${detail}\n${html_comment}\n"
+    )
+    plain_template_obj = Template("${status}\n\n${body}")
+    html_template_obj = Template(
+        "<html>\n"
+        "<head><title>${status}</title></head>\n"
+        "<body>\n"
+        "<h1>${status}</h1>\n"
+        "${body}\n"
+        "</body>\n"
+        "</html>\n"
+    )
+
+    def __init__(
+        self,
+        detail: object = None,
+        headers: HeadersArg | None = None,
+        comment: object = None,
+        body_template: str | None = None,
+        json_formatter: JSONFormatter | None = None,
+        **kw: Any,
+    ) -> None:
+        if "status" in kw:
+            raise TypeError("an HTTP exception takes its status from its class")
+        status = f"{self.code} {self.title}"
+        if not kw:
+            # Handing WebOb its usual defaults ready-made halves the cost of
+            # its constructor (no body, so no headers, for empty_body codes).
+            Response.__init__(
+                self,
+                headerlist=[] if self.empty_body else [_DEFAULT_TYPE, _NO_LENGTH],
+                app_iter=[b""],
+            )
+        elif self.empty_body:
+            Response.__init__(self, status=status, **kw)
+            del self.content_type
+            del self.content_length
+        else:
+            Response.__init__(self, **kw)
+        # WebOb parses a status string by first trying int() on it and
+        # catching the error, which costs a microsecond; ours is well-formed
+        # by construction, so it is set directly.
+        self._status = status
+        Exception.__init__(self, detail)
+        self.detail = self.message = detail
+        self.comment = comment
+        if headers:
+            self.headers.extend(headers)
+        if body_template is not None:
+            self.body_template = body_template
+            self.body_template_obj = Template(body_template)
+        if json_formatter is not None:
+            self.json_formatter = json_formatter
+        if headers or kw:
+            _check_headerlist(self._headerlist)
+
+    # str() gives the message, as for any exception, not WebOb's dump of
+    # the whole response (whose skip_body argument is thus not taken).
+    def __str__(self) -> str:  # type: ignore[override]
+        return str(self.detail) if self.detail else self.explanation
+
+    @property
+    def location(self) -> str | None:
+        """The ``Location`` header; refuses CR, LF and NUL."""
+        value: str | None = _webob_location.fget(self)
+        return value
+
+    @location.setter
+    def location(self, value: str | None) -> None:
+        if value is not None:
+            _refuse_unsafe("Location", value)
+        _webob_location.fset(self, value)
+
+    @location.deleter
+    def location(self) -> None:
+        _webob_location.fdel(self)
+
+    @property
+    def wsgi_response(self) -> HTTPException:
+        """This exception itself (kept for Pyramid compatibility)."""
+        return self
+
+    @property
+    def exception(self) -> HTTPException:
+        """This exception itself (kept for Pyramid compatibility)."""
+        return self
+
+    def _json_formatter(
+        self, *, status: str, body: str, title: str, environ: Environ
+    ) -> Any:
+        return {"message": body, "code": status, "title": title}
+
+    def prepare(self, environ: Environ) -> None:
+        """Render the negotiated body if there is none, check headers.
+
+        :param environ: the WSGI environ of the request being answered.
+        :raises ValueError: if a header contains CR, LF or NUL.
+        """
+        if not self.empty_body and not self.has_body:
+            accept = environ.get("HTTP_ACCEPT")
+            media_type = _negotiate(accept) if accept else _TEXT
+            self._set_body(media_type, self._render(media_type, environ))
+        _check_headerlist(self._headerlist)
+
+    def __call__(
+        self, environ: Environ, start_response: StartResponse
+    ) -> Iterable[bytes]:
+        """Serve this exception as a WSGI application."""
+        self.prepare(environ)
+        app_iter: Iterable[bytes] = Response.__call__(self, environ, start_response)
+        return app_iter
+
+    def _render(self, media_type: str, environ: Environ) -> bytes:
+        names = _lookups(self.body_template_obj)
+        looked_up = self._look_up(names, environ) if names else {}
+        key = self._body_key(media_type, looked_up)
+        if key is None:
+            return self._render_uncached(media_type, environ, looked_up)
+        page = _bodies.get(key)
+        if page is None:
+            page = self._render_uncached(media_type, environ, looked_up)
+            if len(_bodies) >= _CACHE_MAX:
+                _bodies.clear()
+            _bodies[key] = page
+        return page
+
+    def _look_up(self, names: Iterable[str], environ: Environ) -> dict[str, object]:
+        """Return the values of *names* from the headers or the environ."""
+        found: dict[str, object] = {}
+        for name in names:
+            # Headers win over the environ, as in Pyramid.
+            for header, value in self._headerlist:
+                if header.lower() == name:
+                    found[name] = value
+            # Placeholders cannot contain dots, so middleware keys such as
+            # "beaker.session" are never turned into text (Pyramid #239).
+            if name not in found and name in environ:
+                found[name] = environ[name]
+        return found
+
+    def _body_key(
+        self, media_type: str, looked_up: dict[str, object]
+    ) -> tuple[object, ...] | None:
+        """Return what the body is made of, or None if it is not cacheable."""
+        detail = self.detail
+        comment = self.comment
+        if (detail is not None or comment is not None) and not (
+            _cacheable(detail) and _cacheable(comment)
+        ):
+            return None
+        if media_type == _JSON:
+            if (
+                self.json_formatter is not None
+                or type(self)._json_formatter is not HTTPException._json_formatter
+            ):
+                return None  # a formatter may use the environ
+            page_template = ""
+        elif media_type == _HTML:
+            page_template = self.html_template_obj.template
+        else:
+            page_template = self.plain_template_obj.template
+        key: tuple[object, ...] = (
+            type(self),
+            media_type,
+            self._status,
+            self.code,
+            self.title,
+            self.explanation,
+            detail,
+            comment,
+            self.body_template_obj.template,
+            page_template,
+        )
+        if looked_up:
+            if not all(map(_cacheable, looked_up.values())):
+                return None
+            key += tuple(sorted(looked_up.items()))
+        return key
+
+    def _render_uncached(
+        self, media_type: str, environ: Environ, looked_up: dict[str, object]
+    ) -> bytes:
+        if media_type == _PROBLEM:
+            return self._render_problem(looked_up)
+        html = media_type == _HTML
+        escape = _as_html if html else _as_text
+        comment = escape(self.comment)
+        if not comment:
+            html_comment = ""
+        elif html:
+            html_comment = f"<!-- {comment} -->"
+        else:
+            html_comment = comment
+        body = self._render_fragment(
+            looked_up, escape, "<br/>" if html else "\n", comment, html_comment
+        )
+        if media_type == _JSON:
+            formatter = self.json_formatter or self._json_formatter
+            data = formatter(
+                status=self.status, body=body, title=self.title, environ=environ
+            )
+            return json.dumps(data).encode("ascii")
+        if html:
+            page = self.html_template_obj.safe_substitute(
+                status=_as_html(self.status), body=body
+            )
+        else:
+            page = self.plain_template_obj.safe_substitute(
+                status=self.status, body=body
+            )
+        # "replace": a lone surrogate in a detail must not break the page.
+        return page.encode("utf-8", "replace")
+
+    def _render_problem(self, looked_up: dict[str, object]) -> bytes:
+        # RFC 9457 with "about:blank": title is the status phrase, detail the
+        # text body on one line; the comment is for developers, left out.
+        text = self._render_fragment(looked_up, _as_text, "\n", "", "")
+        problem = {
+            "type": "about:blank",
+            "title": self.title,
+            "status": int(self.code),
+            "detail": " ".join(text.split()),
+        }
+        return json.dumps(problem).encode("ascii")
+
+    def _render_fragment(
+        self,
+        looked_up: dict[str, object],
+        escape: Callable[[object], str],
+        br: str,
+        comment: str,
+        html_comment: str,
+    ) -> str:
+        values = {name: escape(value) for name, value in looked_up.items()}
+        values["br"] = br
+        values["explanation"] = escape(self.explanation)
+        values["detail"] = escape(self.detail)
+        values["comment"] = comment
+        values["html_comment"] = html_comment
+        return self.body_template_obj.safe_substitute(values)
+
+    def _set_body(self, media_type: str, page: bytes) -> None:
+        # Edit the header list in place: the ``headers`` view may share it,
+        # and WebOb's property setters cost more than this whole method.
+        headerlist = self._headerlist
+        kept = [pair for pair in headerlist if pair[0].lower() not in _BODY_HEADERS]
+        first_vary = -1
+        for index, (name, value) in enumerate(kept):
+            if name.lower() == "vary":
+                tokens = {token.strip().lower() for token in value.split(",")}
+                if "accept" in tokens or "*" in tokens:
+                    break
+                if first_vary < 0:
+                    first_vary = index
+        else:
+            if first_vary < 0:
+                kept.append(_VARY_ACCEPT)
+            else:
+                name, value = kept[first_vary]
+                kept[first_vary] = (name, f"{value}, Accept")
+        kept.append(_CONTENT_TYPES[media_type])
+        kept.append(("Content-Length", str(len(page))))
+        headerlist[:] = kept
+        self._app_iter = [page]
+
+
+# Pyramid's name for the same class since 1.5.
+WSGIHTTPException = HTTPException
+
+
+class HTTPSuccessful(HTTPException):
+    """Base of the *2xx* classes: the request succeeded."""
+
+
+class HTTPRedirection(HTTPException):
+    """Base of the *3xx* classes: the client must look elsewhere."""
+
+
+class HTTPError(HTTPException):
+    """Base of the *4xx* and *5xx* classes: the request failed."""
+
+
+class HTTPClientError(HTTPError):
+    """Base of the *4xx* classes: the client is at fault."""
+
+    code = 400
+    title = "Bad Request"
+
+
+class HTTPServerError(HTTPError):
+    """Base of the *5xx* classes: the server is at fault."""
+
+    code = 500
+    title = "Internal Server Error"
+
+
+class _Redirect(HTTPRedirection):
+    """Redirects: *location* is their first argument (default ``""``).
+
+    The body says ``<explanation> <location>; ...``, so explanations of
+    subclasses end where the location goes.
+
+    :raises ValueError: if *location* is ``None`` or holds CR, LF or NUL.
+    """
+
+    body_template_obj = Template(
+        "${explanation} ${location}; you should be redirected automatically.\n"
+        "${detail}\n${html_comment}"
+    )
+
+    def __init__(
+        self,
+        location: str = "",
+        detail: object = None,
+        headers: HeadersArg | None = None,
+        comment: object = None,
+        body_template: str | None = None,
+        **kw: Any,
+    ) -> None:
+        if location is None:
+            raise ValueError("a redirect needs a location to redirect to")
+        super().__init__(
+            detail, headers, comment, body_template, location=location, **kw
+        )
+
+
+class _WithRetryAfter(HTTPException):
+    """Accepts ``retry_after``: seconds, a datetime or a ready string."""
+
+    def __init__(
+        self,
+        detail: object = None,
+        headers: HeadersArg | None = None,
+        comment: object = None,
+        body_template: str | None = None,
+        *,
+        retry_after: int | datetime | str | None = None,
+        **kw: Any,
+    ) -> None:
+        super().__init__(detail, headers, comment, body_template, **kw)
+        if retry_after is not None:
+            if isinstance(retry_after, datetime):
+                value = _http_date(retry_after)
+            elif isinstance(retry_after, int) and not isinstance(retry_after, bool):
+                if retry_after < 0:
+                    raise ValueError("retry_after may not be negative")
+                value = str(retry_after)
+            elif isinstance(retry_after, str):
+                value = retry_after
+            else:
+                raise TypeError("retry_after must be an int, a datetime or a str")
+            _refuse_unsafe("Retry-After", value)
+            self.headers["Retry-After"] = value
+
+
+# -- 2xx ----------------------------------------------------------------------
+
+
+class HTTPOk(HTTPSuccessful):
+    """*200* `OK`."""
+
+    code = 200
+    title = "OK"
+    explanation = "The request has succeeded."
+
+
+class HTTPCreated(HTTPSuccessful):
+    """*201* `Created`."""
+
+    code = 201
+    title = "Created"
+    explanation = "The request has succeeded and created a new resource."
+
+
+class HTTPAccepted(HTTPSuccessful):
+    """*202* `Accepted`."""
+
+    code = 202
+    title = "Accepted"
+    explanation = "The request was accepted; processing has not finished yet."
+
+
+class HTTPNonAuthoritativeInformation(HTTPSuccessful):
+    """*203* `Non-Authoritative Information`."""
+
+    code = 203
+    title = "Non-Authoritative Information"
+    explanation = "The request has succeeded; a proxy changed the answer."
+
+
+class HTTPNoContent(HTTPSuccessful):
+    """*204* `No Content`."""
+
+    code = 204
+    title = "No Content"
+    explanation = "The request has succeeded and there is nothing to send."
+    empty_body = True
+
+
+class HTTPResetContent(HTTPSuccessful):
+    """*205* `Reset Content`."""
+
+    code = 205
+    title = "Reset Content"
+    explanation = "The request has succeeded; please reset the document view."
+    empty_body = True
+
+
+class HTTPPartialContent(HTTPSuccessful):
+    """*206* `Partial Content`."""
+
+    code = 206
+    title = "Partial Content"
+    explanation = "Only the requested part of the resource is sent."
+
+
+class HTTPMultiStatus(HTTPSuccessful):
+    """*207* `Multi-Status`."""
+
+    code = 207
+    title = "Multi-Status"
+    explanation = "The outcomes of several operations are reported."
+
+
+class HTTPAlreadyReported(HTTPSuccessful):
+    """*208* `Already Reported`."""
+
+    code = 208
+    title = "Already Reported"
+    explanation = "The members of this binding were listed earlier."
+
+
+class HTTPIMUsed(HTTPSuccessful):
+    """*226* `IM Used`."""
+
+    code = 226
+    title = "IM Used"
+    explanation = "Instance manipulations were applied to the resource."
+
+
+# -- 3xx ----------------------------------------------------------------------
+
+
+class HTTPMultipleChoices(_Redirect):
+    """*300* `Multiple Choices`."""
+
+    code = 300
+    title = "Multiple Choices"
+    explanation = "Several representations exist; one of them is at"
+
+
+class HTTPMovedPermanently(_Redirect):
+    """*301* `Moved Permanently`."""
+
+    code = 301
+    title = "Moved Permanently"
+    explanation = "The resource has moved for good to"
+
+
+class HTTPFound(_Redirect):
+    """*302* `Found`."""
+
+    code = 302
+    title = "Found"
+    explanation = "The resource is to be found at"
+
+
+class HTTPSeeOther(_Redirect):
+    """*303* `See Other`."""
+
+    code = 303
+    title = "See Other"
+    explanation = "The answer to the request can be fetched from"
+
+
+class HTTPNotModified(HTTPRedirection):
+    """*304* `Not Modified`."""
+
+    code = 304
+    title = "Not Modified"
+    explanation = "The resource has not changed since the client's copy."
+    empty_body = True
+
+
+class HTTPUseProxy(_Redirect):
+    """*305* `Use Proxy`."""
+
+    code = 305
+    title = "Use Proxy"
+    explanation = "The resource has to be reached through the proxy at"
+
+
+class HTTPTemporaryRedirect(_Redirect):
+    """*307* `Temporary Redirect`."""
+
+    code = 307
+    title = "Temporary Redirect"
+    explanation = "The resource is for the time being at"
+
+
+class HTTPPermanentRedirect(_Redirect):
+    """*308* `Permanent Redirect`."""
+
+    code = 308
+    title = "Permanent Redirect"
+    explanation = "The resource has moved for good, same method, to"
+
+
+# -- 4xx ----------------------------------------------------------------------
+
+
+class HTTPBadRequest(HTTPClientError):
+    """*400* `Bad Request`."""
+
+    code = 400
+    title = "Bad Request"
+    explanation = "The request is malformed or otherwise invalid."
+
+
+class HTTPUnauthorized(HTTPClientError):
+    """*401* `Unauthorized`; ``www_authenticate`` sets that header."""
+
+    code = 401
+    title = "Unauthorized"
+    explanation = "Valid credentials are needed to access this resource."
+
+    def __init__(
+        self,
+        detail: object = None,
+        headers: HeadersArg | None = None,
+        comment: object = None,
+        body_template: str | None = None,
+        *,
+        www_authenticate: str | None = None,
+        **kw: Any,
+    ) -> None:
+        if www_authenticate is not None:
+            kw["www_authenticate"] = www_authenticate
+        super().__init__(detail, headers, comment, body_template, **kw)
+
+
+class HTTPPaymentRequired(HTTPClientError):
+    """*402* `Payment Required`."""
+
+    code = 402
+    title = "Payment Required"
+    explanation = "Payment is needed to access this resource."
+
+
+class HTTPForbidden(HTTPClientError):
+    """*403* `Forbidden`; ``result`` keeps why (e.g. a policy's denial)."""
+
+    code = 403
+    title = "Forbidden"
+    explanation = "Access to this resource is denied."
+
+    def __init__(
+        self,
+        detail: object = None,
+        headers: HeadersArg | None = None,
+        comment: object = None,
+        body_template: str | None = None,
+        result: object = None,
+        **kw: Any,
+    ) -> None:
+        super().__init__(detail, headers, comment, body_template, **kw)
+        self.result = result
+
+
+class HTTPNotFound(HTTPClientError):
+    """*404* `Not Found`."""
+
+    code = 404
+    title = "Not Found"
+    explanation = "The requested resource could not be found."
+
+
+class HTTPMethodNotAllowed(HTTPClientError):
+    """*405* `Method Not Allowed`; ``allow`` lists the methods that are."""
+
+    code = 405
+    title = "Method Not Allowed"
+    explanation = "The request method is not supported by this resource."
+    body_template_obj = Template(
+        "The method ${REQUEST_METHOD} is not allowed for this resource. ${br}${br}\n"
+        "${detail}"
+    )
+
+    def __init__(
+        self,
+        detail: object = None,
+        headers: HeadersArg | None = None,
+        comment: object = None,
+        body_template: str | None = None,
+        *,
+        allow: Iterable[str] | None = None,
+        **kw: Any,
+    ) -> None:
+        if allow is not None:
+            kw["allow"] = allow if isinstance(allow, str) else ", ".join(allow)
+        super().__init__(detail, headers, comment, body_template, **kw)
+
+
+class HTTPNotAcceptable(HTTPClientError):
+    """*406* `Not Acceptable`."""
+
+    code = 406
+    title = "Not Acceptable"
+    explanation = "No representation matches what the request accepts."
+
+
+class HTTPProxyAuthenticationRequired(HTTPClientError):
+    """*407* `Proxy Authentication Required`."""
+
+    code = 407
+    title = "Proxy Authentication Required"
+    explanation = "The client has to authenticate with the proxy first."
+
+
+class HTTPRequestTimeout(HTTPClientError):
+    """*408* `Request Timeout`."""
+
+    code = 408
+    title = "Request Timeout"
+    explanation = "The server gave up waiting for the request."
+
+
+class HTTPConflict(HTTPClientError):
+    """*409* `Conflict`."""
+
+    code = 409
+    title = "Conflict"
+    explanation = "The request conflicts with the current state of the resource."
+
+
+class HTTPGone(HTTPClientError):
+    """*410* `Gone`."""
+
+    code = 410
+    title = "Gone"
+    explanation = "The resource is gone for good and left no forwarding address."
+
+
+class HTTPLengthRequired(HTTPClientError):
+    """*411* `Length Required`."""
+
+    code = 411
+    title = "Length Required"
+    explanation = "The request has to state its Content-Length."
+
+
+class HTTPPreconditionFailed(HTTPClientError):
+    """*412* `Precondition Failed`."""
+
+    code = 412
+    title = "Precondition Failed"
+    explanation = "A condition in the request headers does not hold."
+
+
+class HTTPRequestEntityTooLarge(HTTPClientError):
+    """*413* `Content Too Large` (Pyramid's title is kept)."""
+
+    code = 413
+    title = "Request Entity Too Large"
+    explanation = "The request body is larger than the server will accept."
+
+
+class HTTPRequestURITooLong(HTTPClientError):
+    """*414* `URI Too Long` (Pyramid's title is kept)."""
+
+    code = 414
+    title = "Request-URI Too Long"
+    explanation = "The request URI is longer than the server will read."
+
+
+class HTTPUnsupportedMediaType(HTTPClientError):
+    """*415* `Unsupported Media Type`."""
+
+    code = 415
+    title = "Unsupported Media Type"
+    explanation = "The request body is in a format this resource does not take."
+
+
+class HTTPRequestRangeNotSatisfiable(HTTPClientError):
+    """*416* `Range Not Satisfiable` (Pyramid's title is kept)."""
+
+    code = 416
+    title = "Request Range Not Satisfiable"
+    explanation = "The requested range lies outside the resource."
+
+
+class HTTPExpectationFailed(HTTPClientError):
+    """*417* `Expectation Failed`."""
+
+    code = 417
+    title = "Expectation Failed"
+    explanation = "The server cannot meet the request's Expect header."
+
+
+class HTTPImATeapot(HTTPClientError):
+    """*418* `I'm a teapot` (RFC 2324; unused by RFC 9110)."""
+
+    code = 418
+    title = "I'm a teapot"
+    explanation = "This server is a teapot; it will not brew coffee."
+
+
+class HTTPMisdirectedRequest(HTTPClientError):
+    """*421* `Misdirected Request`."""
+
+    code = 421
+    title = "Misdirected Request"
+    explanation = "This server cannot answer for the requested URI."
+
+
+class HTTPUnprocessableEntity(HTTPClientError):
+    """*422* `Unprocessable Content` (Pyramid's title is kept)."""
+
+    code = 422
+    title = "Unprocessable Entity"
+    explanation = "The request is well-formed but its content is not valid."
+
+
+class HTTPLocked(HTTPClientError):
+    """*423* `Locked`."""
+
+    code = 423
+    title = "Locked"
+    explanation = "The resource is locked."
+
+
+class HTTPFailedDependency(HTTPClientError):
+    """*424* `Failed Dependency`."""
+
+    code = 424
+    title = "Failed Dependency"
+    explanation = "An operation this request depends on has failed."
+
+
+class HTTPTooEarly(HTTPClientError):
+    """*425* `Too Early`."""
+
+    code = 425
+    title = "Too Early"
+    explanation = "The server will not process a request that may be replayed."
+
+
+class HTTPUpgradeRequired(HTTPClientError):
+    """*426* `Upgrade Required`."""
+
+    code = 426
+    title = "Upgrade Required"
+    explanation = "The client has to switch to another protocol."
+
+
+class HTTPPreconditionRequired(HTTPClientError):
+    """*428* `Precondition Required`."""
+
+    code = 428
+    title = "Precondition Required"
+    explanation = "The request has to be conditional."
+
+
+class HTTPTooManyRequests(_WithRetryAfter, HTTPClientError):
+    """*429* `Too Many Requests`; ``retry_after`` sets Retry-After."""
+
+    code = 429
+    title = "Too Many Requests"
+    explanation = "The client has sent too many requests in too short a time."
+
+
+class HTTPRequestHeaderFieldsTooLarge(HTTPClientError):
+    """*431* `Request Header Fields Too Large`."""
+
+    code = 431
+    title = "Request Header Fields Too Large"
+    explanation = "The request headers are larger than the server will accept."
+
+
+class HTTPUnavailableForLegalReasons(HTTPClientError):
+    """*451* `Unavailable For Legal Reasons`."""
+
+    code = 451
+    title = "Unavailable For Legal Reasons"
+    explanation = "Access to this resource is denied on legal grounds."
+
+
+# -- 5xx ----------------------------------------------------------------------
+
+
+class HTTPInternalServerError(HTTPServerError):
+    """*500* `Internal Server Error`."""
+
+    code = 500
+    title = "Internal Server Error"
+    explanation = "The server met an unexpected condition."
+
+
+class HTTPNotImplemented(HTTPServerError):
+    """*501* `Not Implemented`."""
+
+    code = 501
+    title = "Not Implemented"
+    explanation = "The server does not support what the request needs."
+
+
+class HTTPBadGateway(HTTPServerError):
+    """*502* `Bad Gateway`."""
+
+    code = 502
+    title = "Bad Gateway"
+    explanation = "The upstream server sent an invalid answer."
+
+
+class HTTPServiceUnavailable(_WithRetryAfter, HTTPServerError):
+    """*503* `Service Unavailable`; ``retry_after`` sets Retry-After."""
+
+    code = 503
+    title = "Service Unavailable"
+    explanation = "The server cannot handle requests right now; try again later."
+
+
+class HTTPGatewayTimeout(HTTPServerError):
+    """*504* `Gateway Timeout`."""
+
+    code = 504
+    title = "Gateway Timeout"
+    explanation = "The upstream server did not answer in time."
+
+
+class HTTPVersionNotSupported(HTTPServerError):
+    """*505* `HTTP Version Not Supported`."""
+
+    code = 505
+    title = "HTTP Version Not Supported"
+    explanation = "The server does not support the request's HTTP version."
+
+
+class HTTPVariantAlsoNegotiates(HTTPServerError):
+    """*506* `Variant Also Negotiates`."""
+
+    code = 506
+    title = "Variant Also Negotiates"
+    explanation = "The server's content negotiation is misconfigured."
+
+
+class HTTPInsufficientStorage(HTTPServerError):
+    """*507* `Insufficient Storage`."""
+
+    code = 507
+    title = "Insufficient Storage"
+    explanation = "The server has no room to store what the request needs."
+
+
+class HTTPLoopDetected(HTTPServerError):
+    """*508* `Loop Detected`."""
+
+    code = 508
+    title = "Loop Detected"
+    explanation = "The server found an infinite loop while processing."
+
+
+class HTTPNotExtended(HTTPServerError):
+    """*510* `Not Extended` (obsoleted, still registered)."""
+
+    code = 510
+    title = "Not Extended"
+    explanation = "The request lacks an extension the server requires."
+
+
+class HTTPNetworkAuthenticationRequired(HTTPServerError):
+    """*511* `Network Authentication Required`."""
+
+    code = 511
+    title = "Network Authentication Required"
+    explanation = "The client has to authenticate to gain network access."
+
+
+# RFC 9110 renamed these; the Pyramid names above stay the real classes.
+HTTPContentTooLarge = HTTPRequestEntityTooLarge
+HTTPURITooLong = HTTPRequestURITooLong
+HTTPRangeNotSatisfiable = HTTPRequestRangeNotSatisfiable
+HTTPUnprocessableContent = HTTPUnprocessableEntity
+
+
+status_map: dict[int, type[HTTPException]] = {
+    cls.code: cls
+    for cls in (
+        HTTPOk,
+        HTTPCreated,
+        HTTPAccepted,
+        HTTPNonAuthoritativeInformation,
+        HTTPNoContent,
+        HTTPResetContent,
+        HTTPPartialContent,
+        HTTPMultiStatus,
+        HTTPAlreadyReported,
+        HTTPIMUsed,
+        HTTPMultipleChoices,
+        HTTPMovedPermanently,
+        HTTPFound,
+        HTTPSeeOther,
+        HTTPNotModified,
+        HTTPUseProxy,
+        HTTPTemporaryRedirect,
+        HTTPPermanentRedirect,
+        HTTPBadRequest,
+        HTTPUnauthorized,
+        HTTPPaymentRequired,
+        HTTPForbidden,
+        HTTPNotFound,
+        HTTPMethodNotAllowed,
+        HTTPNotAcceptable,
+        HTTPProxyAuthenticationRequired,
+        HTTPRequestTimeout,
+        HTTPConflict,
+        HTTPGone,
+        HTTPLengthRequired,
+        HTTPPreconditionFailed,
+        HTTPRequestEntityTooLarge,
+        HTTPRequestURITooLong,
+        HTTPUnsupportedMediaType,
+        HTTPRequestRangeNotSatisfiable,
+        HTTPExpectationFailed,
+        HTTPImATeapot,
+        HTTPMisdirectedRequest,
+        HTTPUnprocessableEntity,
+        HTTPLocked,
+        HTTPFailedDependency,
+        HTTPTooEarly,
+        HTTPUpgradeRequired,
+        HTTPPreconditionRequired,
+        HTTPTooManyRequests,
+        HTTPRequestHeaderFieldsTooLarge,
+        HTTPUnavailableForLegalReasons,
+        HTTPInternalServerError,
+        HTTPNotImplemented,
+        HTTPBadGateway,
+        HTTPServiceUnavailable,
+        HTTPGatewayTimeout,
+        HTTPVersionNotSupported,
+        HTTPVariantAlsoNegotiates,
+        HTTPInsufficientStorage,
+        HTTPLoopDetected,
+        HTTPNotExtended,
+        HTTPNetworkAuthenticationRequired,
+    )
+}
+"""Every concrete class by its status code; base classes are not in it."""
+
+_CATEGORY_BASES: dict[int, type[HTTPException]] = {
+    2: HTTPSuccessful,
+    3: HTTPRedirection,
+    4: HTTPClientError,
+    5: HTTPServerError,
+}
+
+
+def exception_response(status_code: int, **kw: Any) -> HTTPException:
+    """Return the HTTP exception for *status_code*, built with *kw*.
+
+    A code from 200 to 599 without a class of its own gets an instance of
+    its category's base class (:class:`HTTPClientError` for 499, say) that
+    carries the exact code, titled with :class:`http.HTTPStatus`'s phrase
+    or else ``"Unknown Status"``.
+
+    :param status_code: an ``int`` (``bool`` is not taken).
+    :param kw: arguments for the exception's constructor.
+    :raises LookupError: if *status_code* is not such an ``int``.
+
+    Example::
+
+        raise exception_response(404, detail="No such page.")
+    """
+    if isinstance(status_code, int) and not isinstance(status_code, bool):
+        cls = status_map.get(status_code)
+        if cls is not None:
+            return cls(**kw)
+        if 200 <= status_code <= 599:
+            code = int(status_code)
+            try:
+                title = HTTPStatus(code).phrase
+            except ValueError:
+                title = "Unknown Status"
+            exc = _CATEGORY_BASES[code // 100](**kw)
+            exc.code = code
+            exc.title = title
+            exc._status = f"{code} {title}"
+            return exc
+    raise LookupError(f"no HTTP exception for status code {status_code!r}")
