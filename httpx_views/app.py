@@ -1,0 +1,660 @@
+"""The WSGI application: routes, views, exception views and security.
+
+An :class:`App` turns each request into a call of one view and the view's
+result into a response. HTTP exceptions -- ours from
+:mod:`httpx_views.httpexceptions` and WebOb's from :mod:`webob.exc` -- are
+responses, whether a view raises or returns them; both take the same path
+through the exception views. The framework answers its own failures the same
+way: no route is :class:`HTTPNotFound`, a wrong method is
+:class:`HTTPMethodNotAllowed`, a denied permission is :class:`HTTPForbidden`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, overload
+from urllib.parse import quote
+
+import webob
+import webob.exc
+
+from .httpexceptions import (
+    HTTPBadRequest,
+    HTTPException,
+    HTTPForbidden,
+    HTTPInternalServerError,
+    HTTPMethodNotAllowed,
+    HTTPMovedPermanently,
+    HTTPNotFound,
+    HTTPPermanentRedirect,
+    HTTPRequestEntityTooLarge,
+    status_map,
+)
+from .request import Request
+from .routing import ConfigurationError, Match, Route, Router
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+    from .security import SecurityPolicy
+
+__all__ = ["App", "View"]
+
+logger = logging.getLogger("httpx_views")
+
+#: A view: called with the request, returns a response or a plain value.
+View = Callable[[Request], Any]
+ViewT = TypeVar("ViewT", bound=Callable[..., Any])
+
+# Both our exceptions and WebOb's are responses; ``webob.exc.HTTPException``
+# is the base of every WebOb HTTP exception (``wsgi_response`` is the response).
+_HTTP_EXCEPTIONS = (HTTPException, webob.exc.HTTPException)
+
+# The methods a class-based view may implement, as method names.
+_CLASS_VIEW_METHODS = ("get", "head", "post", "put", "patch", "delete", "options")
+
+# What may stay unquoted in a query string we copy into a Location header.
+_QUERY_SAFE = "/?:@!$&'()*+,;=%~"
+
+# A header value with one of these would split the response (or end it).
+_UNSAFE_HEADER = re.compile(r"[\r\n\0]")
+
+
+class _ExceptionView(NamedTuple):
+    prefix: str  # normalized: "" for everywhere, else "/api" (no trailing /)
+    view: View
+    append_slash: bool
+
+
+class App:
+    """A WSGI application that routes requests to views.
+
+    ::
+
+        from httpx_views import App, HTTPUnauthorized
+
+        app = App()
+
+        @app.route("/hello")
+        def hello(request):
+            return "Hello, World!"
+
+        @app.route("/secret")
+        def secret(request):
+            raise HTTPUnauthorized(www_authenticate='Basic realm="app"')
+
+    :param security_policy: an object with ``identity(request)`` and
+        ``permits(request, permission)`` (see :mod:`httpx_views.security`);
+        required by routes that name a ``permission``.
+    :param debug: put tracebacks in 500 bodies and explain the framework's
+        own 404, 403 and 405 answers in their bodies and in the log. Never in
+        production: it reveals routes, views and permissions.
+    :param max_body_size: the largest request body, in bytes, a view may
+        read; a larger one is answered ``413 Content Too Large`` -- before the
+        view runs when ``Content-Length`` says so, else (a chunked body) as
+        soon as the view reads past the limit. ``None``: no limit.
+    """
+
+    def __init__(
+        self,
+        *,
+        security_policy: SecurityPolicy | None = None,
+        debug: bool = False,
+        max_body_size: int | None = None,
+    ) -> None:
+        if max_body_size is not None and (
+            isinstance(max_body_size, bool)
+            or not isinstance(max_body_size, int)
+            or max_body_size < 0
+        ):
+            raise ConfigurationError(
+                f"max_body_size must be a number of bytes >= 0 or None, "
+                f"not {max_body_size!r}"
+            )
+        self.router = Router()
+        self.security_policy = security_policy
+        self.debug = debug
+        self.max_body_size = max_body_size
+        # Exception class -> its views, longest path prefix first.
+        self._exception_views: dict[type[BaseException], list[_ExceptionView]] = {}
+        self._frozen = False
+
+    # -- configuration ---------------------------------------------------------
+
+    def route(
+        self,
+        pattern: str,
+        *,
+        methods: Iterable[str] | None = None,
+        name: str | None = None,
+        permission: str | None = None,
+    ) -> Callable[[ViewT], ViewT]:
+        """Register the decorated view for *pattern*; see :meth:`add_route`.
+
+        ::
+
+            @app.route("/users/{id:int}", methods=["GET"], name="user")
+            def user(request):
+                return {"id": request.matchdict["id"]}
+        """
+
+        def register(view: ViewT) -> ViewT:
+            self.add_route(
+                pattern, view, methods=methods, name=name, permission=permission
+            )
+            return view
+
+        return register
+
+    def add_route(
+        self,
+        pattern: str,
+        view: View | type[Any],
+        *,
+        methods: Iterable[str] | None = None,
+        name: str | None = None,
+        permission: str | None = None,
+    ) -> Route:
+        """Serve *pattern* with *view*.
+
+        :param pattern: ``/static``, ``/users/{id}``, ``/users/{id:int}``,
+            ``/files/{rest:path}``, ``/{year:[0-9]{4}}`` ...
+        :param view: ``view(request)``, or a class: each request then gets a
+            fresh instance whose method named after the HTTP method
+            (``get``, ``post``, ...) is called with the request.
+        :param methods: the HTTP methods served; ``None`` serves every method
+            (for a class, every method it implements). ``GET`` implies
+            ``HEAD``.
+        :param name: a name for :meth:`Request.route_url`.
+        :param permission: the permission the security policy must grant.
+        :raises ConfigurationError: for a bad pattern, a pattern and method
+            already served, a permission without a security policy, or after
+            the App has served its first request.
+        """
+        self._check_not_frozen()
+        if permission is not None and self.security_policy is None:
+            raise ConfigurationError(
+                f"route {pattern!r} needs permission {permission!r} but the App "
+                "has no security_policy: it would never be served"
+            )
+        if isinstance(view, type):
+            methods = _class_view_methods(view, pattern, methods)
+        return self.router.add(
+            pattern, view, methods=methods, name=name, permission=permission
+        )
+
+    def exception_view(
+        self, exc_type: type[BaseException], *, path_prefix: str | None = None
+    ) -> Callable[[ViewT], ViewT]:
+        """Register the decorated view for *exc_type* and its subclasses.
+
+        In the view, ``request.exception`` is the exception. The most specific
+        class in the exception's MRO that has a view wins; among views of one
+        class, the longest *path_prefix* matching the request path wins::
+
+            @app.exception_view(KeyError)
+            def missing(request):
+                return HTTPNotFound(detail=str(request.exception))
+        """
+
+        def register(view: ViewT) -> ViewT:
+            self._add_exception_view(exc_type, view, path_prefix, append_slash=False)
+            return view
+
+        return register
+
+    @overload
+    def notfound_view(
+        self,
+        view: ViewT,
+        *,
+        append_slash: bool = ...,
+        path_prefix: str | None = ...,
+    ) -> ViewT: ...
+
+    @overload
+    def notfound_view(
+        self,
+        view: None = None,
+        *,
+        append_slash: bool = ...,
+        path_prefix: str | None = ...,
+    ) -> Callable[[ViewT], ViewT]: ...
+
+    def notfound_view(
+        self,
+        view: ViewT | None = None,
+        *,
+        append_slash: bool = False,
+        path_prefix: str | None = None,
+    ) -> ViewT | Callable[[ViewT], ViewT]:
+        """Register the Not Found view (also a bare or called decorator).
+
+        It answers when no route matches and when a view raises or returns
+        :class:`HTTPNotFound`. With *append_slash*, a path that no route
+        matches but that some route would match with a ``/`` appended is
+        redirected there instead (301 for GET and HEAD, 308 otherwise so the
+        method and body survive; the query string is kept)::
+
+            @app.notfound_view(append_slash=True)
+            def not_found(request):
+                return HTTPNotFound(detail="Nothing here.")
+        """
+
+        def register(view: ViewT) -> ViewT:
+            self._add_exception_view(HTTPNotFound, view, path_prefix, append_slash)
+            return view
+
+        return register if view is None else register(view)
+
+    @overload
+    def forbidden_view(
+        self, view: ViewT, *, path_prefix: str | None = ...
+    ) -> ViewT: ...
+
+    @overload
+    def forbidden_view(
+        self, view: None = None, *, path_prefix: str | None = ...
+    ) -> Callable[[ViewT], ViewT]: ...
+
+    def forbidden_view(
+        self, view: ViewT | None = None, *, path_prefix: str | None = None
+    ) -> ViewT | Callable[[ViewT], ViewT]:
+        """Register the Forbidden view (also a bare or called decorator).
+
+        It answers when the security policy denies a route's permission and
+        when a view raises or returns :class:`HTTPForbidden`. A typical one
+        asks anonymous users to log in::
+
+            @app.forbidden_view
+            def forbidden(request):
+                if request.identity is None:
+                    raise HTTPUnauthorized(www_authenticate='Basic realm="app"')
+                return request.exception
+        """
+
+        def register(view: ViewT) -> ViewT:
+            self._add_exception_view(HTTPForbidden, view, path_prefix, False)
+            return view
+
+        return register if view is None else register(view)
+
+    def _add_exception_view(
+        self,
+        exc_type: type[BaseException],
+        view: View,
+        path_prefix: str | None,
+        append_slash: bool,
+    ) -> None:
+        self._check_not_frozen()
+        if not (isinstance(exc_type, type) and issubclass(exc_type, BaseException)):
+            raise ConfigurationError(
+                f"exception views are registered for exception classes, "
+                f"not {exc_type!r}"
+            )
+        prefix = _normalize_prefix(path_prefix)
+        entries = self._exception_views.setdefault(exc_type, [])
+        for entry in entries:
+            if entry.prefix == prefix:
+                raise ConfigurationError(
+                    f"two exception views for {exc_type.__name__} at path prefix "
+                    f"{prefix or '/'!r}: {_describe(entry.view)} and "
+                    f"{_describe(view)}"
+                )
+        entries.append(_ExceptionView(prefix, view, append_slash))
+        entries.sort(key=lambda entry: len(entry.prefix), reverse=True)
+
+    def _check_not_frozen(self) -> None:
+        if self._frozen:
+            raise ConfigurationError(
+                "the App has served a request: its configuration is frozen "
+                "(register routes and views before serving)"
+            )
+
+    # -- serving ---------------------------------------------------------------
+
+    def __call__(
+        self, environ: WSGIEnvironment, start_response: StartResponse
+    ) -> Iterable[bytes]:
+        """Answer one request (the PEP 3333 interface)."""
+        if not self._frozen:
+            self._freeze()
+        request = Request(environ)
+        request.app = self
+        try:
+            response = self._dispatch(request)
+        except Exception as exc:
+            response = self._handle_exception(request, exc)
+
+        def checked_start_response(
+            status: str, headers: list[tuple[str, str]], exc_info: Any = None
+        ) -> Callable[[bytes], object]:
+            for name, value in headers:
+                if _UNSAFE_HEADER.search(value) or _UNSAFE_HEADER.search(name):
+                    raise ValueError(f"header {name!r} holds a CR, LF or NUL character")
+            return start_response(status, headers, exc_info)
+
+        try:
+            return response(environ, checked_start_response)
+        except Exception as exc:
+            # A response that cannot be sent as it is (a header that would
+            # split it, say) is a programming error: log it, answer 500.
+            self._log_error(request, exc)
+            return self._server_error(exc)(environ, start_response)
+
+    def _freeze(self) -> None:
+        self.router.freeze()
+        self._frozen = True
+
+    def _dispatch(self, request: Request) -> WSGIApplication:
+        environ = request.environ
+        try:
+            path = request.path_info
+        except UnicodeDecodeError:
+            raise HTTPBadRequest(detail="The request path is not UTF-8.") from None
+        if self.max_body_size is not None:
+            _limit_body(environ, self.max_body_size)
+        method = environ["REQUEST_METHOD"]
+        found = self.router.match(path, method)
+        if not isinstance(found, Match):
+            return self._no_route(request, path, method, found)
+        route = found.route
+        request.matchdict = found.params
+        request.matched_route = route
+        if route.permission is not None:
+            self._check_permission(request, route.permission)
+        view = route.view
+        if isinstance(view, type):
+            view = _class_view_method(view(), method)
+        return self._to_response(request, view(request), view)
+
+    def _no_route(
+        self,
+        request: Request,
+        path: str,
+        method: str,
+        allowed: frozenset[str] | None,
+    ) -> WSGIApplication:
+        if allowed is not None:
+            allow = sorted(allowed)
+            if method == "OPTIONS":
+                return webob.Response(
+                    headerlist=[("Allow", ", ".join(allow)), ("Content-Length", "0")]
+                )
+            detail = None
+            if self.debug:
+                detail = (
+                    f"{method} is not allowed for {path!r}: routes "
+                    f"{_patterns(self.router.candidates(path))} allow "
+                    f"{', '.join(allow)}."
+                )
+                logger.info("405 %s", detail)
+            raise HTTPMethodNotAllowed(detail=detail, allow=allow)
+        if not path.endswith("/") and self._appends_slash(path):
+            found = self.router.match(path + "/", method)
+            if found is not None:
+                location = request.path + "/"
+                if request.query_string:
+                    # Re-quoted: the raw query may hold bytes a header may not.
+                    # WSGI gives it as latin-1 text, one character per byte.
+                    location += "?" + quote(
+                        request.query_string, safe=_QUERY_SAFE, encoding="latin-1"
+                    )
+                if method in ("GET", "HEAD"):
+                    return HTTPMovedPermanently(location=location)
+                return HTTPPermanentRedirect(location=location)
+        detail = None
+        if self.debug:
+            detail = (
+                f"No route matches {path!r}. Routes: "
+                f"{_patterns(self.router.routes) or 'none'}."
+            )
+            logger.info("404 %s", detail)
+        raise HTTPNotFound(detail=detail)
+
+    def _appends_slash(self, path: str) -> bool:
+        for entry in self._exception_views.get(HTTPNotFound, ()):
+            if _prefix_matches(entry.prefix, path):
+                return entry.append_slash
+        return False
+
+    def _check_permission(self, request: Request, permission: str) -> None:
+        policy = self.security_policy
+        assert policy is not None  # add_route refuses a permission without one
+        if policy.permits(request, permission):
+            return
+        why = f"permission {permission!r} denied by the security policy"
+        detail = None
+        if self.debug:
+            detail = f"Route {request.matched_route.pattern!r}: {why}."  # type: ignore[union-attr]
+            logger.info("403 %s", detail)
+        raise HTTPForbidden(detail=detail, result=why)
+
+    def _to_response(
+        self, request: Request, result: Any, view: Callable[..., Any]
+    ) -> WSGIApplication:
+        """Turn what a view returned into a response."""
+        if isinstance(result, webob.Response):
+            if isinstance(result, _HTTP_EXCEPTIONS):
+                # Returned is the same as raised.
+                return self._handle_exception(request, result)
+            return result
+        return _plain_response(request, result, view)
+
+    # -- exceptions ------------------------------------------------------------
+
+    def _handle_exception(
+        self, request: Request, exc: BaseException
+    ) -> WSGIApplication:
+        request.exception = exc
+        entry = self._find_exception_view(request, exc)
+        if entry is None:
+            if isinstance(exc, _HTTP_EXCEPTIONS):
+                return _as_response(exc)
+            if isinstance(exc, UnicodeDecodeError):
+                # Undecodable input (a query string, a form) is the client's
+                # fault, not ours: 400, not 500.
+                return HTTPBadRequest(detail="The request is not valid UTF-8.")
+            self._log_error(request, exc)
+            return self._server_error(exc)
+        # What the exception view produces, raised or returned, is the
+        # response: it is never fed back to the exception views.
+        try:
+            result = entry.view(request)
+            if isinstance(result, webob.Response):
+                return _as_response(result)
+            return _plain_response(request, result, entry.view)
+        except _HTTP_EXCEPTIONS as http_exc:
+            return _as_response(http_exc)
+        except Exception as view_exc:
+            self._log_error(request, view_exc)
+            return HTTPInternalServerError()
+
+    def _find_exception_view(
+        self, request: Request, exc: BaseException
+    ) -> _ExceptionView | None:
+        if not self._exception_views:
+            return None
+        mro: tuple[type, ...] = type(exc).__mro__
+        if isinstance(exc, webob.exc.WSGIHTTPException):
+            # WebOb's exceptions answer to the views of our class of the same
+            # status code first, so notfound_view catches webob.exc.HTTPNotFound.
+            ours = status_map.get(exc.code)
+            if ours is not None:
+                mro = ours.__mro__ + mro
+        path = _request_path(request)
+        for cls in mro:
+            for entry in self._exception_views.get(cls, ()):
+                if _prefix_matches(entry.prefix, path):
+                    return entry
+        return None
+
+    def _log_error(self, request: Request, exc: BaseException) -> None:
+        environ = request.environ
+        logger.error(
+            "%s %s failed: %s: %s",
+            environ.get("REQUEST_METHOD"),
+            environ.get("PATH_INFO"),
+            type(exc).__name__,
+            exc,
+            exc_info=exc,
+        )
+
+    def _server_error(self, exc: BaseException) -> HTTPInternalServerError:
+        if not self.debug:
+            return HTTPInternalServerError()
+        trace = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        return HTTPInternalServerError(detail=trace)
+
+
+# -- helpers -------------------------------------------------------------------
+
+
+def _limit_body(environ: WSGIEnvironment, limit: int) -> None:
+    """Refuse a request body larger than *limit* bytes, reading none of it."""
+    declared = environ.get("CONTENT_LENGTH")
+    if declared:
+        try:
+            length = int(declared)
+        except ValueError:
+            raise HTTPBadRequest(detail="Bad Content-Length header.") from None
+        if length > limit:
+            raise HTTPRequestEntityTooLarge()
+    # Without a trustworthy length (a chunked body), count as the view reads.
+    environ["wsgi.input"] = _LimitedInput(environ["wsgi.input"], limit)
+
+
+class _LimitedInput:
+    """A ``wsgi.input`` that raises 413 once more than *limit* bytes are read."""
+
+    def __init__(self, stream: Any, limit: int) -> None:
+        self._stream = stream
+        self._left = limit
+
+    def _count(self, data: bytes) -> bytes:
+        self._left -= len(data)
+        if self._left < 0:
+            raise HTTPRequestEntityTooLarge()
+        return data
+
+    def read(self, size: int | None = -1) -> bytes:
+        if size is None or size < 0:
+            # Read at most one byte past the limit: enough to know it is over.
+            return self._count(self._stream.read(self._left + 1))
+        return self._count(self._stream.read(min(size, self._left + 1)))
+
+    def readline(self, size: int | None = -1) -> bytes:
+        if size is None or size < 0:
+            size = self._left + 1
+        return self._count(self._stream.readline(min(size, self._left + 1)))
+
+    def readlines(self, hint: int = -1) -> list[bytes]:
+        return list(iter(self.readline, b""))
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self.readline, b"")
+
+
+def _plain_response(
+    request: Request, result: Any, view: Callable[..., Any]
+) -> webob.Response:
+    """Turn a view's plain return value into ``request.response``."""
+    if isinstance(result, str):
+        response = request.response
+        if response.charset:
+            response.text = result
+        else:
+            response.body = result.encode("utf-8")
+        return response
+    if isinstance(result, bytes):
+        response = request.response
+        response.body = result
+        return response
+    if isinstance(result, (dict, list)):
+        response = request.response
+        if response.content_type == "text/plain":
+            response.content_type = "application/json"
+        response.body = json.dumps(result).encode("utf-8")
+        return response
+    if result is None:
+        return request.response
+    raise TypeError(
+        f"view {_describe(view)} returned {type(result).__name__}; a view returns "
+        "a Response, str, bytes, dict, list or None"
+    )
+
+
+def _as_response(result: BaseException | webob.Response) -> WSGIApplication:
+    if isinstance(result, webob.exc.HTTPException) and not isinstance(
+        result, webob.Response
+    ):
+        return result.wsgi_response
+    return result  # type: ignore[return-value]
+
+
+def _class_view_methods(
+    cls: type[Any], pattern: str, methods: Iterable[str] | None
+) -> frozenset[str]:
+    """The HTTP methods a class-based view serves on *pattern*."""
+    implemented = {name.upper() for name in _CLASS_VIEW_METHODS if hasattr(cls, name)}
+    if "GET" in implemented:
+        implemented.add("HEAD")
+    if methods is None:
+        if not implemented:
+            raise ConfigurationError(
+                f"class view {_describe(cls)} for {pattern!r} implements no HTTP "
+                f"method (one of {', '.join(_CLASS_VIEW_METHODS)})"
+            )
+        return frozenset(implemented)
+    wanted = {method.upper() for method in methods}
+    missing = wanted - implemented
+    if missing:
+        raise ConfigurationError(
+            f"class view {_describe(cls)} for {pattern!r} has no method for "
+            f"{', '.join(sorted(missing))}"
+        )
+    return frozenset(wanted)
+
+
+def _class_view_method(instance: Any, method: str) -> View:
+    handler: View | None = getattr(instance, method.lower(), None)
+    if handler is None and method == "HEAD":
+        handler = instance.get
+    assert handler is not None  # the router only routes methods the class has
+    return handler
+
+
+def _normalize_prefix(path_prefix: str | None) -> str:
+    if path_prefix is None:
+        return ""
+    if not path_prefix.startswith("/"):
+        raise ConfigurationError(
+            f"path_prefix {path_prefix!r} must start with '/' (e.g. '/api')"
+        )
+    return path_prefix.rstrip("/")
+
+
+def _prefix_matches(prefix: str, path: str) -> bool:
+    """Whether *path* lies under *prefix*, on a segment boundary."""
+    return not prefix or path == prefix or path.startswith(prefix + "/")
+
+
+def _request_path(request: Request) -> str:
+    try:
+        return request.path_info
+    except UnicodeDecodeError:
+        return request.environ.get("PATH_INFO", "")  # type: ignore[no-any-return]
+
+
+def _describe(view: Any) -> str:
+    module = getattr(view, "__module__", None)
+    name = getattr(view, "__qualname__", None) or repr(view)
+    return f"{module}.{name}" if module else name
+
+
+def _patterns(routes: Iterable[Route]) -> str:
+    return ", ".join(route.pattern for route in routes)

@@ -1,0 +1,824 @@
+"""The App: routing, views, raised-or-returned exceptions, exception views."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+import pytest
+import webob
+import webob.exc
+from webtest import TestApp
+
+from httpx_views import (
+    App,
+    ConfigurationError,
+    HTTPBadRequest,
+    HTTPException,
+    HTTPForbidden,
+    HTTPFound,
+    HTTPNotFound,
+    HTTPPaymentRequired,
+    HTTPUnauthorized,
+    Request,
+    Response,
+    exception_response,
+)
+
+# -- routing through the App ---------------------------------------------------
+
+
+def test_route_static_path_is_served(app: App) -> None:
+    @app.route("/hello")
+    def hello(request: Request) -> str:
+        return "Hello, World!"
+
+    res = TestApp(app).get("/hello")
+    assert res.status_int == 200
+    assert res.text == "Hello, World!"
+    assert res.headers["Content-Type"] == "text/plain; charset=UTF-8"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "path", "expected"),
+    [
+        ("/users/{id}", "/users/42", {"id": "42"}),
+        ("/users/{id:int}", "/users/42", {"id": 42}),
+        ("/price/{p:float}", "/price/2.5", {"p": 2.5}),
+        ("/files/{rest:path}", "/files/a/b.txt", {"rest": "a/b.txt"}),
+        ("/tags/{tag}", "/tags/caf%C3%A9%20cr%C3%A8me", {"tag": "café crème"}),
+        ("/y/{year:[0-9]{4}}", "/y/2024", {"year": "2024"}),
+    ],
+)
+def test_route_matchdict_reaches_view(
+    app: App, pattern: str, path: str, expected: dict[str, Any]
+) -> None:
+    @app.route(pattern)
+    def view(request: Request) -> str:
+        assert request.matched_route is not None
+        assert request.matched_route.pattern == pattern
+        return repr(request.matchdict)
+
+    assert TestApp(app).get(path).text == repr(expected)
+
+
+@pytest.mark.parametrize("path", ["/users/abc", "/users/", "/users/1/2"])
+def test_route_value_that_does_not_convert_is_404(app: App, path: str) -> None:
+    app.add_route("/users/{id:int}", lambda request: "user")
+    TestApp(app).get(path, status=404)
+
+
+def test_route_first_registered_dynamic_route_wins(app: App) -> None:
+    app.add_route("/a/{x}", lambda request: "first")
+    app.add_route("/a/{y:path}", lambda request: "second")
+    assert TestApp(app).get("/a/b").text == "first"
+    assert TestApp(app).get("/a/b/c").text == "second"
+
+
+def test_route_static_route_beats_earlier_placeholder(app: App) -> None:
+    app.add_route("/users/{id}", lambda request: "placeholder")
+    app.add_route("/users/me", lambda request: "static")
+    assert TestApp(app).get("/users/me").text == "static"
+    assert TestApp(app).get("/users/you").text == "placeholder"
+
+
+def test_route_same_pattern_and_method_twice_is_configuration_error(
+    app: App,
+) -> None:
+    def first(request: Request) -> str:
+        return "1"
+
+    def second(request: Request) -> str:
+        return "2"
+
+    app.add_route("/x", first, methods=["GET"])
+    with pytest.raises(ConfigurationError) as info:
+        app.add_route("/x", second, methods=["GET", "POST"])
+    assert "first" in str(info.value)
+    assert "second" in str(info.value)
+
+
+def test_route_methods_none_accepts_every_method(app: App) -> None:
+    app.add_route("/any", lambda request: request.method)
+    client = TestApp(app)
+    for method in ("GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"):
+        res = client.request("/any", method=method)
+        assert res.text == method
+
+
+def test_route_head_is_served_by_get_view_without_body(app: App) -> None:
+    calls = []
+
+    @app.route("/page", methods=["GET"])
+    def page(request: Request) -> str:
+        calls.append(request.method)
+        return "some body"
+
+    res = TestApp(app).head("/page")
+    assert res.status_int == 200
+    assert res.body == b""
+    assert res.headers["Content-Length"] == "9"
+    assert calls == ["HEAD"]
+
+
+def test_route_options_answered_with_allow(app: App) -> None:
+    app.add_route("/page", lambda request: "x", methods=["GET", "POST"])
+    res = TestApp(app).options("/page")
+    assert res.status_int == 200
+    assert res.headers["Allow"] == "GET, HEAD, OPTIONS, POST"
+    assert res.body == b""
+
+
+def test_route_options_view_takes_precedence(app: App) -> None:
+    app.add_route("/page", lambda request: "x", methods=["GET"])
+    app.add_route("/page", lambda request: "mine", methods=["OPTIONS"])
+    assert TestApp(app).options("/page").text == "mine"
+
+
+def test_route_wrong_method_is_405_with_allow(app: App) -> None:
+    app.add_route("/page", lambda request: "x", methods=["GET"])
+    app.add_route("/page", lambda request: "y", methods=["PUT"])
+    res = TestApp(app).post("/page", status=405)
+    assert res.headers["Allow"] == "GET, HEAD, OPTIONS, PUT"
+
+
+def test_route_url_and_path_quote_each_part(app: App) -> None:
+    app.add_route("/users/{name}", lambda request: "x", name="user")
+
+    @app.route("/where")
+    def where(request: Request) -> dict[str, str]:
+        return {
+            "path": request.route_path("user", name="a/b c"),
+            "url": request.route_url("user", name="é"),
+        }
+
+    res = TestApp(app).get("/where", extra_environ={"SCRIPT_NAME": "/mount"})
+    assert res.json == {
+        "path": "/mount/users/a%2Fb%20c",
+        "url": "http://localhost/mount/users/%C3%A9",
+    }
+
+
+def test_route_url_unknown_name_or_missing_part_is_clear_error(app: App) -> None:
+    app.add_route("/users/{name}", lambda request: "x", name="user")
+    request = Request.blank("/")
+    request.app = app
+    with pytest.raises(LookupError, match="nobody"):
+        request.route_path("nobody")
+    with pytest.raises(ValueError, match="name"):
+        request.route_path("user")
+
+
+def test_route_registration_after_first_request_raises(app: App) -> None:
+    app.add_route("/a", lambda request: "a")
+    TestApp(app).get("/a")
+    with pytest.raises(ConfigurationError, match="frozen"):
+        app.add_route("/b", lambda request: "b")
+    with pytest.raises(ConfigurationError, match="frozen"):
+        app.notfound_view(lambda request: "nf")
+
+
+def test_route_undecodable_path_is_400(app: App) -> None:
+    app.add_route("/{x}", lambda request: "x")
+    res = TestApp(app).get("/%FF", status=400)
+    assert isinstance(res.text, str)
+
+
+def test_undecodable_query_read_by_view_is_400(app: App) -> None:
+    app.add_route("/search", lambda request: request.params.get("q", ""))
+    TestApp(app).get("/search?q=%FF", status=400)
+
+
+# -- class-based views --------------------------------------------------------
+
+
+class Thing:
+    instances: list[Thing] = []  # noqa: RUF012 - test bookkeeping
+
+    def __init__(self) -> None:
+        Thing.instances.append(self)
+
+    def get(self, request: Request) -> str:
+        return f"get {id(self)}"
+
+    def post(self, request: Request) -> str:
+        return "post"
+
+
+def test_class_view_fresh_instance_per_request(app: App) -> None:
+    Thing.instances.clear()
+    app.add_route("/thing", Thing)
+    client = TestApp(app)
+    first = client.get("/thing").text
+    second = client.get("/thing").text
+    assert first != second
+    assert len(Thing.instances) == 2
+    assert client.post("/thing").text == "post"
+
+
+def test_class_view_missing_method_is_405_with_implied_allow(app: App) -> None:
+    app.add_route("/thing", Thing)
+    res = TestApp(app).delete("/thing", status=405)
+    assert res.headers["Allow"] == "GET, HEAD, OPTIONS, POST"
+
+
+def test_class_view_head_and_options(app: App) -> None:
+    app.add_route("/thing", Thing)
+    client = TestApp(app)
+    res = client.head("/thing")
+    assert res.status_int == 200
+    assert res.body == b""
+    assert client.options("/thing").headers["Allow"] == "GET, HEAD, OPTIONS, POST"
+
+
+def test_class_view_explicit_method_it_lacks_is_configuration_error(
+    app: App,
+) -> None:
+    with pytest.raises(ConfigurationError, match="DELETE"):
+        app.add_route("/thing", Thing, methods=["GET", "DELETE"])
+
+
+def test_class_view_without_methods_is_configuration_error(app: App) -> None:
+    class Empty:
+        pass
+
+    with pytest.raises(ConfigurationError, match="Empty"):
+        app.add_route("/empty", Empty)
+
+
+# -- what a view returns ------------------------------------------------------
+
+
+def test_view_returns_response(app: App) -> None:
+    app.add_route("/r", lambda request: Response("<p>hi</p>"))
+    res = TestApp(app).get("/r")
+    assert res.text == "<p>hi</p>"
+    assert res.content_type == "text/html"
+
+
+def test_view_returns_str_keeps_content_type_it_set(app: App) -> None:
+    @app.route("/page")
+    def page(request: Request) -> str:
+        request.response.content_type = "text/html"
+        return "<h1>é</h1>"
+
+    res = TestApp(app).get("/page")
+    assert res.headers["Content-Type"] == "text/html; charset=UTF-8"
+    assert res.text == "<h1>é</h1>"
+
+
+def test_view_returns_str_without_charset_is_utf8(app: App) -> None:
+    @app.route("/page")
+    def page(request: Request) -> str:
+        request.response.content_type = "application/x-thing"
+        return "é"
+
+    assert TestApp(app).get("/page").body == "é".encode()
+
+
+def test_view_returns_bytes(app: App) -> None:
+    app.add_route("/b", lambda request: b"\x00\x01")
+    assert TestApp(app).get("/b").body == b"\x00\x01"
+
+
+@pytest.mark.parametrize("value", [{"a": [1, 2]}, [1, "two", None]])
+def test_view_returns_json(app: App, value: Any) -> None:
+    app.add_route("/j", lambda request: value)
+    res = TestApp(app).get("/j")
+    assert res.content_type == "application/json"
+    assert res.json == value
+
+
+def test_view_returns_none_sends_request_response(app: App) -> None:
+    @app.route("/n")
+    def view(request: Request) -> None:
+        request.response.status_code = 201
+        request.response.body = b"made"
+
+    res = TestApp(app).get("/n", status=201)
+    assert res.body == b"made"
+
+
+def test_view_returns_bad_type_is_500_naming_view(
+    app: App, caplog: pytest.LogCaptureFixture
+) -> None:
+    def odd_view(request: Request) -> int:
+        return 42
+
+    app.add_route("/odd", odd_view)
+    res = TestApp(app).get("/odd", status=500)
+    assert "odd_view" not in res.text
+    assert "TypeError" in caplog.text
+    assert "odd_view" in caplog.text
+
+
+def test_view_sets_status_on_response_twisted_example(app: App) -> None:
+    @app.route("/buy")
+    def buy(request: Request) -> str:
+        request.response.status_code = 402
+        return "Please swipe your credit card."
+
+    res = TestApp(app).get("/buy", status=402)
+    assert res.status == "402 Payment Required"
+    assert res.text == "Please swipe your credit card."
+
+
+# -- raised or returned exceptions --------------------------------------------
+
+
+def _raising(exc: BaseException) -> Any:
+    def view(request: Request) -> None:
+        raise exc
+
+    return view
+
+
+def _returning(exc: Any) -> Any:
+    return lambda request: exc
+
+
+@pytest.mark.parametrize("make_view", [_raising, _returning])
+@pytest.mark.parametrize(
+    "exc_factory",
+    [
+        lambda: HTTPUnauthorized(www_authenticate='Basic realm="x"'),
+        lambda: exception_response(401, www_authenticate='Basic realm="x"'),
+        lambda: webob.exc.HTTPUnauthorized(headers={"WWW-Authenticate": "Basic"}),
+    ],
+)
+def test_exception_raised_or_returned_is_response(
+    app: App, make_view: Any, exc_factory: Any
+) -> None:
+    app.add_route("/s", make_view(exc_factory()))
+    res = TestApp(app).get("/s", status=401)
+    assert res.headers["WWW-Authenticate"].startswith("Basic")
+
+
+@pytest.mark.parametrize("make_view", [_raising, _returning])
+def test_exception_views_apply_to_raised_and_returned(app: App, make_view: Any) -> None:
+    app.add_route("/pay", make_view(HTTPPaymentRequired()))
+
+    @app.exception_view(HTTPPaymentRequired)
+    def pay_view(request: Request) -> str:
+        assert isinstance(request.exception, HTTPPaymentRequired)
+        request.response.status_code = 402
+        return "pay up"
+
+    res = TestApp(app).get("/pay", status=402)
+    assert res.text == "pay up"
+
+
+@pytest.mark.parametrize("make_view", [_raising, _returning])
+@pytest.mark.parametrize("exc_class", [HTTPNotFound, webob.exc.HTTPNotFound])
+def test_notfound_view_answers_no_route_and_view_404(
+    app: App, make_view: Any, exc_class: Any
+) -> None:
+    seen: list[BaseException | None] = []
+    app.add_route("/gone", make_view(exc_class()))
+
+    @app.notfound_view
+    def not_found(request: Request) -> Response:
+        seen.append(request.exception)
+        return Response("custom 404", status=404, content_type="text/plain")
+
+    client = TestApp(app)
+    assert client.get("/nowhere", status=404).text == "custom 404"
+    assert client.get("/gone", status=404).text == "custom 404"
+    assert isinstance(seen[0], HTTPNotFound)
+    assert isinstance(seen[1], exc_class)
+
+
+def test_notfound_view_registration_forms(app: App) -> None:
+    def nf(request: Request) -> str:
+        return "nf"
+
+    assert app.notfound_view(nf, path_prefix="/a") is nf
+    decorator = app.notfound_view(path_prefix="/b")
+    assert decorator(nf) is nf
+    with pytest.raises(ConfigurationError, match="nf"):
+        app.notfound_view(nf, path_prefix="/a/")
+
+
+@pytest.mark.parametrize(
+    ("method", "status"), [("GET", 301), ("HEAD", 301), ("POST", 308)]
+)
+def test_notfound_view_append_slash_redirects(
+    app: App, method: str, status: int
+) -> None:
+    app.add_route("/docs/", lambda request: "docs")
+    app.notfound_view(lambda request: request.exception, append_slash=True)
+    res = TestApp(app).request("/docs?x=1&y=2", method=method, status=status)
+    assert res.headers["Location"] == "http://localhost/docs/?x=1&y=2"
+
+
+def test_notfound_view_append_slash_only_when_slash_route_exists(app: App) -> None:
+    app.add_route("/docs/", lambda request: "docs")
+    app.notfound_view(lambda request: request.exception, append_slash=True)
+    TestApp(app).get("/other", status=404)
+
+
+def test_notfound_without_append_slash_does_not_redirect(app: App) -> None:
+    app.add_route("/docs/", lambda request: "docs")
+    TestApp(app).get("/docs", status=404)
+
+
+def test_forbidden_view_answers_raised_and_returned(app: App) -> None:
+    app.add_route("/r", _raising(HTTPForbidden()))
+    app.add_route("/t", _returning(HTTPForbidden()))
+
+    @app.forbidden_view()
+    def forbidden(request: Request) -> str:
+        assert isinstance(request.exception, HTTPForbidden)
+        request.response.status_code = 403
+        return "no"
+
+    client = TestApp(app)
+    assert client.get("/r", status=403).text == "no"
+    assert client.get("/t", status=403).text == "no"
+
+
+def test_exception_view_most_specific_class_wins(app: App) -> None:
+    class AppError(Exception):
+        pass
+
+    class PaymentError(AppError):
+        pass
+
+    app.add_route("/a", _raising(AppError()))
+    app.add_route("/p", _raising(PaymentError()))
+    app.exception_view(Exception)(lambda request: "exception")
+    app.exception_view(AppError)(lambda request: "app error")
+    app.exception_view(PaymentError)(lambda request: "payment error")
+    client = TestApp(app)
+    assert client.get("/a").text == "app error"
+    assert client.get("/p").text == "payment error"
+
+
+def test_exception_view_longest_prefix_wins(app: App) -> None:
+    app.notfound_view(lambda request: {"scope": "api"}, path_prefix="/api")
+    app.notfound_view(lambda request: {"scope": "v2"}, path_prefix="/api/v2/")
+    app.notfound_view(lambda request: {"scope": "all"})
+    client = TestApp(app)
+    assert client.get("/api/x").json == {"scope": "api"}
+    assert client.get("/api").json == {"scope": "api"}
+    assert client.get("/api/v2/x").json == {"scope": "v2"}
+    assert client.get("/apix").json == {"scope": "all"}
+    assert client.get("/").json == {"scope": "all"}
+
+
+def test_exception_view_falls_back_along_mro_outside_prefix(app: App) -> None:
+    app.exception_view(HTTPNotFound, path_prefix="/api")(lambda request: "api nf")
+    app.exception_view(HTTPException)(lambda request: "any http")
+    client = TestApp(app)
+    assert client.get("/api/x").text == "api nf"
+    assert client.get("/x").text == "any http"
+
+
+def test_exception_view_duplicate_is_configuration_error(app: App) -> None:
+    def first(request: Request) -> str:
+        return "1"
+
+    def second(request: Request) -> str:
+        return "2"
+
+    app.exception_view(KeyError, path_prefix="/a")(first)
+    with pytest.raises(ConfigurationError) as info:
+        app.exception_view(KeyError, path_prefix="/a/")(second)
+    assert "first" in str(info.value)
+    assert "second" in str(info.value)
+
+
+def test_exception_view_prefix_must_be_absolute(app: App) -> None:
+    with pytest.raises(ConfigurationError, match="must start with"):
+        app.exception_view(KeyError, path_prefix="api")(lambda request: "x")
+
+
+def test_exception_view_for_non_class_is_configuration_error(app: App) -> None:
+    with pytest.raises(ConfigurationError):
+        app.exception_view("KeyError")(lambda request: "x")  # type: ignore[arg-type]
+
+
+def test_exception_view_raising_http_exception_is_response(app: App) -> None:
+    app.add_route("/x", _raising(HTTPForbidden()))
+
+    @app.forbidden_view
+    def forbidden(request: Request) -> None:
+        raise HTTPFound(location="/login")
+
+    res = TestApp(app).get("/x", status=302)
+    assert res.headers["Location"] == "http://localhost/login"
+
+
+def test_notfound_view_raising_not_found_does_not_loop(app: App) -> None:
+    calls = []
+
+    @app.notfound_view
+    def not_found(request: Request) -> None:
+        calls.append(1)
+        raise HTTPNotFound(detail="still not here")
+
+    res = TestApp(app).get("/x", status=404)
+    assert "still not here" in res.text
+    assert calls == [1]
+
+
+def test_exception_view_raising_other_is_logged_500(
+    app: App, caplog: pytest.LogCaptureFixture
+) -> None:
+    app.add_route("/x", _raising(KeyError("k")))
+
+    @app.exception_view(KeyError)
+    def broken(request: Request) -> None:
+        raise RuntimeError("exception view broke")
+
+    res = TestApp(app).get("/x", status=500)
+    assert "exception view broke" not in res.text
+    assert "exception view broke" in caplog.text
+
+
+def test_exception_view_returning_bad_type_is_500(app: App) -> None:
+    app.add_route("/x", _raising(KeyError("k")))
+    app.exception_view(KeyError)(lambda request: 3.5)
+    TestApp(app).get("/x", status=500)
+
+
+# -- unhandled exceptions and debug --------------------------------------------
+
+
+def test_unhandled_exception_is_logged_500_without_traceback(
+    app: App, caplog: pytest.LogCaptureFixture
+) -> None:
+    def boom(request: Request) -> None:
+        raise RuntimeError("secret detail")
+
+    app.add_route("/boom", boom, methods=["POST"])
+    with caplog.at_level(logging.ERROR, logger="httpx_views"):
+        res = TestApp(app).post("/boom", status=500)
+    assert "secret detail" not in res.text
+    assert "Traceback" not in res.text
+    records = [r for r in caplog.records if r.name == "httpx_views"]
+    assert len(records) == 1
+    assert records[0].exc_info is not None
+    assert "POST /boom" in records[0].getMessage()
+    assert "secret detail" in records[0].getMessage()
+
+
+def test_unhandled_exception_body_is_negotiated(app: App) -> None:
+    app.add_route("/boom", _raising(RuntimeError("x")))
+    res = TestApp(app).get("/boom", headers={"Accept": "application/json"}, status=500)
+    assert res.json["title"] == "Internal Server Error"
+
+
+def test_debug_puts_traceback_in_500() -> None:
+    app = App(debug=True)
+    app.add_route("/boom", _raising(RuntimeError("secret detail")))
+    res = TestApp(app).get("/boom", status=500)
+    assert "Traceback" in res.text
+    assert "secret detail" in res.text
+
+
+def test_debug_explains_404_405_403(caplog: pytest.LogCaptureFixture) -> None:
+    app = App(debug=True, security_policy=_Policy(identity=None, allowed=False))
+    app.add_route("/users/{id:int}", lambda request: "u", methods=["GET"])
+    app.add_route("/admin", lambda request: "a", permission="admin")
+    client = TestApp(app)
+    with caplog.at_level(logging.INFO, logger="httpx_views"):
+        assert "/users/{id:int}" in client.get("/nope", status=404).text
+        text405 = client.post("/users/1", status=405).text
+        text403 = client.get("/admin", status=403).text
+    assert "POST" in text405
+    assert "/users/{id:int}" in text405
+    assert "'admin'" in text403
+    assert "/nope" in caplog.text
+    assert "'admin'" in caplog.text
+
+
+def test_no_debug_bodies_name_no_route_view_or_permission() -> None:
+    app = App(security_policy=_Policy(identity=None, allowed=False))
+    app.add_route("/users/{id:int}", lambda request: "u", methods=["GET"])
+    app.add_route("/admin", lambda request: "a", permission="admin-perm")
+    client = TestApp(app)
+    bodies = [
+        client.get("/nope", status=404).text,
+        client.post("/users/1", status=405).text,
+        client.get("/admin", status=403).text,
+    ]
+    for body in bodies:
+        assert "users" not in body
+        assert "admin" not in body
+        assert "lambda" not in body
+
+
+# -- security -------------------------------------------------------------------
+
+
+class _Policy:
+    def __init__(self, identity: Any, allowed: bool) -> None:
+        self.identity_value = identity
+        self.allowed = allowed
+        self.identity_calls = 0
+        self.permits_calls: list[str] = []
+
+    def identity(self, request: Request) -> Any:
+        self.identity_calls += 1
+        return self.identity_value
+
+    def permits(self, request: Request, permission: str) -> bool:
+        self.permits_calls.append(permission)
+        return self.allowed
+
+
+def test_security_identity_is_asked_once_per_request() -> None:
+    policy = _Policy(identity="alice", allowed=True)
+    app = App(security_policy=policy)
+
+    @app.route("/me")
+    def me(request: Request) -> str:
+        return f"{request.identity} {request.identity}"
+
+    client = TestApp(app)
+    assert client.get("/me").text == "alice alice"
+    assert policy.identity_calls == 1
+    client.get("/me")
+    assert policy.identity_calls == 2
+
+
+def test_security_permission_granted_serves_view() -> None:
+    policy = _Policy(identity="alice", allowed=True)
+    app = App(security_policy=policy)
+    app.add_route("/edit", lambda request: "edited", permission="edit")
+    assert TestApp(app).get("/edit").text == "edited"
+    assert policy.permits_calls == ["edit"]
+
+
+def test_security_permission_denied_is_forbidden_with_result() -> None:
+    app = App(security_policy=_Policy(identity=None, allowed=False))
+    called = []
+    app.add_route("/edit", lambda request: called.append(1), permission="edit")
+
+    @app.forbidden_view
+    def forbidden(request: Request) -> HTTPException:
+        exc = request.exception
+        assert isinstance(exc, HTTPForbidden)
+        assert "edit" in str(exc.result)
+        raise HTTPUnauthorized(www_authenticate='Basic realm="x"')
+
+    res = TestApp(app).get("/edit", status=401)
+    assert res.headers["WWW-Authenticate"] == 'Basic realm="x"'
+    assert called == []
+
+
+@pytest.mark.parametrize("falsy", [False, None, 0, ""])
+def test_security_falsy_permits_denies(falsy: Any) -> None:
+    policy = _Policy(identity="x", allowed=falsy)
+    app = App(security_policy=policy)
+    app.add_route("/edit", lambda request: "edited", permission="edit")
+    TestApp(app).get("/edit", status=403)
+
+
+def test_security_permission_without_policy_is_configuration_error(
+    app: App,
+) -> None:
+    with pytest.raises(ConfigurationError, match="security_policy"):
+        app.add_route("/edit", lambda request: "x", permission="edit")
+
+
+@pytest.mark.parametrize("failing", ["identity", "permits"])
+def test_security_policy_error_fails_closed(failing: str) -> None:
+    class Broken(_Policy):
+        def identity(self, request: Request) -> Any:
+            if failing == "identity":
+                raise RuntimeError("identity broke")
+            return "alice"
+
+        def permits(self, request: Request, permission: str) -> bool:
+            if failing == "permits":
+                raise RuntimeError("permits broke")
+            return request.identity is not None
+
+    app = App(security_policy=Broken(None, True))
+    called = []
+    app.add_route("/edit", lambda request: called.append(1), permission="edit")
+    res = TestApp(app).get("/edit", status=500)
+    assert "broke" not in res.text
+    assert called == []
+
+
+# -- the response headers --------------------------------------------------------
+
+
+def test_response_header_with_crlf_is_500_not_split(
+    app: App, caplog: pytest.LogCaptureFixture
+) -> None:
+    @app.route("/inject")
+    def inject(request: Request) -> Response:
+        response = Response("x")
+        response.headers["X-Evil"] = "a\r\nSet-Cookie: owned=1"
+        return response
+
+    res = TestApp(app).get("/inject", status=500)
+    assert "Set-Cookie" not in res.headers
+    assert "X-Evil" not in res.headers
+    assert "CR, LF" in caplog.text
+
+
+def test_bad_request_exception_keeps_its_status(app: App) -> None:
+    app.add_route("/bad", _raising(HTTPBadRequest(detail="no")))
+    res = TestApp(app).get("/bad", headers={"Accept": "application/json"}, status=400)
+    assert "no" in json.loads(res.text)["message"]
+
+
+def test_request_response_is_created_lazily(app: App) -> None:
+    @app.route("/lazy")
+    def lazy(request: Request) -> webob.Response:
+        assert not request.has_response
+        response = request.response
+        assert request.has_response
+        assert request.response is response
+        return Response("other")
+
+    assert TestApp(app).get("/lazy").text == "other"
+
+
+# -- request bodies ---------------------------------------------------------------
+
+
+class _RecordingInput:
+    """A ``wsgi.input`` that records how much was read from it."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+        self.read_bytes = 0
+
+    def read(self, size: int = -1) -> bytes:
+        if size is None or size < 0:
+            size = len(self._data) - self.read_bytes
+        chunk = self._data[self.read_bytes : self.read_bytes + size]
+        self.read_bytes += len(chunk)
+        return chunk
+
+    def readline(self, size: int = -1) -> bytes:
+        return self.read(size)
+
+
+def _body_request(app: App, body: bytes, *, declared: bool) -> tuple[Any, int]:
+    stream = _RecordingInput(body)
+    request = webob.Request.blank("/upload", method="POST")
+    request.environ["wsgi.input"] = stream
+    if declared:
+        request.environ["CONTENT_LENGTH"] = str(len(body))
+    else:  # chunked: the server passes the body on without a length
+        request.environ.pop("CONTENT_LENGTH", None)
+        request.environ["HTTP_TRANSFER_ENCODING"] = "chunked"
+        request.environ["wsgi.input_terminated"] = True
+    response = request.get_response(app)
+    return response, stream.read_bytes
+
+
+def test_body_is_not_read_unless_view_reads_it(app: App) -> None:
+    app.add_route("/upload", lambda request: "ignored", methods=["POST"])
+    response, read = _body_request(app, b"x" * 1000, declared=True)
+    assert response.status_int == 200
+    assert read == 0
+
+
+@pytest.mark.parametrize("declared", [True, False])
+def test_max_body_size_allows_body_within_limit(declared: bool) -> None:
+    app = App(max_body_size=10)
+    app.add_route("/upload", lambda request: request.body, methods=["POST"])
+    response, _ = _body_request(app, b"0123456789", declared=declared)
+    assert response.status_int == 200
+    assert response.body == b"0123456789"
+
+
+def test_max_body_size_refuses_declared_length_before_view() -> None:
+    app = App(max_body_size=10)
+    called = []
+    app.add_route("/upload", lambda request: called.append(1), methods=["POST"])
+    response, read = _body_request(app, b"x" * 11, declared=True)
+    assert response.status_int == 413
+    assert read == 0
+    assert called == []
+
+
+def test_max_body_size_refuses_chunked_body_as_view_reads() -> None:
+    app = App(max_body_size=10)
+    app.add_route("/upload", lambda request: request.body, methods=["POST"])
+    response, read = _body_request(app, b"x" * 100_000, declared=False)
+    assert response.status_int == 413
+    assert read <= 11
+
+
+def test_max_body_size_bad_content_length_is_400() -> None:
+    app = App(max_body_size=10)
+    app.add_route("/upload", lambda request: "x", methods=["POST"])
+    request = webob.Request.blank("/upload", method="POST")
+    request.environ["CONTENT_LENGTH"] = "ten"
+    assert request.get_response(app).status_int == 400
+
+
+@pytest.mark.parametrize("bad", [-1, 1.5, "10", True])
+def test_max_body_size_must_be_bytes(bad: Any) -> None:
+    with pytest.raises(ConfigurationError, match="max_body_size"):
+        App(max_body_size=bad)
