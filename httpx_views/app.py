@@ -324,22 +324,17 @@ class App:
         if not self._frozen:
             self._freeze()
         request = Request(environ)
-        request.app = self
+        # The App writes request attributes straight into the instance dict:
+        # WebOb's ad-hoc attribute hook would cost more than routing does.
+        request.__dict__["app"] = self
         try:
             response = self._dispatch(request)
         except Exception as exc:
             response = self._handle_exception(request, exc)
-
-        def checked_start_response(
-            status: str, headers: list[tuple[str, str]], exc_info: Any = None
-        ) -> Callable[[bytes], object]:
-            for name, value in headers:
-                if _UNSAFE_HEADER.search(value) or _UNSAFE_HEADER.search(name):
-                    raise ValueError(f"header {name!r} holds a CR, LF or NUL character")
-            return start_response(status, headers, exc_info)
-
         try:
-            return response(environ, checked_start_response)
+            if not isinstance(response, _CHECKED_RESPONSES):
+                _check_headers(response.headerlist)  # type: ignore[attr-defined]
+            return response(environ, start_response)
         except Exception as exc:
             # A response that cannot be sent as it is (a header that would
             # split it, say) is a programming error: log it, answer 500.
@@ -353,7 +348,8 @@ class App:
     def _dispatch(self, request: Request) -> WSGIApplication:
         environ = request.environ
         try:
-            path = request.path_info
+            # What request.path_info does, without its property overhead.
+            path = environ["PATH_INFO"].encode("latin-1").decode("utf-8")
         except UnicodeDecodeError:
             raise HTTPBadRequest(detail="The request path is not UTF-8.") from None
         if self.max_body_size is not None:
@@ -363,8 +359,9 @@ class App:
         if not isinstance(found, Match):
             return self._no_route(request, path, method, found)
         route = found.route
-        request.matchdict = found.params
-        request.matched_route = route
+        attributes = request.__dict__
+        attributes["matchdict"] = found.params
+        attributes["matched_route"] = route
         if route.permission is not None:
             self._check_permission(request, route.permission)
         view = route.view
@@ -438,6 +435,16 @@ class App:
         self, request: Request, result: Any, view: Callable[..., Any]
     ) -> WSGIApplication:
         """Turn what a view returned into a response."""
+        if request._response is None:
+            # The view left request.response alone: a plain value needs no
+            # WebOb response (the fast path; the same bytes on the wire).
+            kind = type(result)
+            if kind is str:
+                return _Body(_TEXT_PLAIN, result.encode("utf-8"))
+            if kind is dict or kind is list:
+                return _Body(_JSON, json.dumps(result).encode("utf-8"))
+            if kind is bytes:
+                return _Body(_TEXT_PLAIN, result)
         if isinstance(result, webob.Response):
             if isinstance(result, _HTTP_EXCEPTIONS):
                 # Returned is the same as raised.
@@ -450,7 +457,11 @@ class App:
     def _handle_exception(
         self, request: Request, exc: BaseException
     ) -> WSGIApplication:
-        request.exception = exc
+        attributes = request.__dict__
+        attributes["exception"] = exc
+        # What the failed view put in request.response (a status, a cookie)
+        # must not leak into the exception view's answer.
+        attributes.pop("_response", None)
         entry = self._find_exception_view(request, exc)
         if entry is None:
             if isinstance(exc, _HTTP_EXCEPTIONS):
@@ -512,6 +523,42 @@ class App:
 
 
 # -- helpers -------------------------------------------------------------------
+
+_TEXT_PLAIN = ("Content-Type", "text/plain; charset=UTF-8")
+_JSON = ("Content-Type", "application/json")
+
+
+class _Body:
+    """A ``200 OK`` response with one body, built without WebOb.
+
+    Sends what ``request.response`` would send for the same value.
+    """
+
+    __slots__ = ("body", "content_type")
+
+    def __init__(self, content_type: tuple[str, str], body: bytes) -> None:
+        self.content_type = content_type
+        self.body = body
+
+    def __call__(
+        self, environ: WSGIEnvironment, start_response: StartResponse
+    ) -> list[bytes]:
+        body = self.body
+        start_response(
+            "200 OK", [self.content_type, ("Content-Length", str(len(body)))]
+        )
+        return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+
+
+# Responses whose headers need no check here: ours, built from constants, and
+# HTTP exceptions, which check theirs when called.
+_CHECKED_RESPONSES = (_Body, HTTPException)
+
+
+def _check_headers(headerlist: Iterable[tuple[str, str]]) -> None:
+    for name, value in headerlist:
+        if _UNSAFE_HEADER.search(value) or _UNSAFE_HEADER.search(name):
+            raise ValueError(f"header {name!r} holds a CR, LF or NUL character")
 
 
 def _limit_body(environ: WSGIEnvironment, limit: int) -> None:
