@@ -15,7 +15,8 @@ import json
 import logging
 import re
 import traceback
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, overload
 from urllib.parse import quote
 
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
 
     from .security import SecurityPolicy
 
-__all__ = ["App", "View"]
+__all__ = ["App", "ExceptionView", "View"]
 
 logger = logging.getLogger("httpx_views")
 
@@ -64,9 +65,13 @@ _QUERY_SAFE = "/?:@!$&'()*+,;=%~"
 _UNSAFE_HEADER = re.compile(r"[\r\n\0]")
 
 
-class _ExceptionView(NamedTuple):
-    prefix: str  # normalized: "" for everywhere, else "/api" (no trailing /)
+class ExceptionView(NamedTuple):
+    """One registered exception view, as :attr:`App.exception_views` lists it."""
+
+    #: The path prefix it answers under: ``""`` for everywhere, else ``/api``.
+    prefix: str
     view: View
+    #: Set on Not Found views registered with ``append_slash=True``.
     append_slash: bool
 
 
@@ -120,7 +125,7 @@ class App:
         self.debug = debug
         self.max_body_size = max_body_size
         # Exception class -> its views, longest path prefix first.
-        self._exception_views: dict[type[BaseException], list[_ExceptionView]] = {}
+        self._exception_views: dict[type[BaseException], list[ExceptionView]] = {}
         self._frozen = False
 
     # -- configuration ---------------------------------------------------------
@@ -305,8 +310,18 @@ class App:
                     f"{prefix or '/'!r}: {_describe(entry.view)} and "
                     f"{_describe(view)}"
                 )
-        entries.append(_ExceptionView(prefix, view, append_slash))
+        entries.append(ExceptionView(prefix, view, append_slash))
         entries.sort(key=lambda entry: len(entry.prefix), reverse=True)
+
+    @property
+    def exception_views(self) -> Mapping[type[BaseException], Sequence[ExceptionView]]:
+        """The registered exception views, by class, longest prefix first."""
+        return MappingProxyType(
+            {
+                exc_type: tuple(views)
+                for exc_type, views in self._exception_views.items()
+            }
+        )
 
     def _check_not_frozen(self) -> None:
         if self._frozen:
@@ -487,7 +502,7 @@ class App:
 
     def _find_exception_view(
         self, request: Request, exc: BaseException
-    ) -> _ExceptionView | None:
+    ) -> ExceptionView | None:
         if not self._exception_views:
             return None
         mro: tuple[type, ...] = type(exc).__mro__

@@ -822,3 +822,21 @@ def test_max_body_size_bad_content_length_is_400() -> None:
 def test_max_body_size_must_be_bytes(bad: Any) -> None:
     with pytest.raises(ConfigurationError, match="max_body_size"):
         App(max_body_size=bad)
+
+
+def test_exception_views_lists_registrations_read_only(app: App) -> None:
+    def api(request: Request) -> str:
+        return "api"
+
+    def anywhere(request: Request) -> str:
+        return "anywhere"
+
+    app.notfound_view(anywhere, append_slash=True)
+    app.notfound_view(api, path_prefix="/api/")
+    views = app.exception_views
+    assert [tuple(entry) for entry in views[HTTPNotFound]] == [
+        ("/api", api, False),
+        ("", anywhere, True),
+    ]
+    with pytest.raises(TypeError):
+        views[KeyError] = ()  # type: ignore[index]

@@ -1,0 +1,521 @@
+"""The ``httpx-views`` command: serve an App, list its routes.
+
+::
+
+    $ httpx-views serve examples/payment_required.py
+    Serving examples/payment_required.py on http://127.0.0.1:8880 (Ctrl-C to stop)
+    $ httpx-views routes myproject.web:app
+
+``TARGET`` is ``package.module:attribute`` or ``path/to/file.py:attribute``;
+the attribute defaults to ``app``. The same command is ``python -m
+httpx_views``. Bad input -- an unknown module or file, a missing attribute,
+something that is not a WSGI application, a port in use -- is one line on
+stderr and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import inspect
+import logging
+import os
+import re
+import signal
+import sys
+import time
+import traceback
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from types import FrameType, ModuleType
+from typing import TYPE_CHECKING, Any, NoReturn
+from urllib.parse import quote
+
+from .app import App
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+__all__ = ["main"]
+
+PROG = "httpx-views"
+
+# ``ref[:attribute]``; the attribute is a dotted name. The reference is
+# matched lazily so that a Windows drive letter (``C:\\app.py``) stays in it.
+_TARGET = re.compile(r"(?P<ref>.+?)(?::(?P<attr>[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*))?")
+_MODULE_NAME = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
+
+
+class _UsageError(Exception):
+    """Bad input: reported as one line on stderr, exit status 2."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command with *argv* (default: ``sys.argv[1:]``).
+
+    :returns: the exit status: 0, or 2 for bad input.
+    """
+    args = _parser().parse_args(argv)  # exits with status 2 on bad arguments
+    try:
+        status: int = args.run(args)
+    except _UsageError as exc:
+        _print_error(str(exc))
+        return 2
+    except KeyboardInterrupt:
+        # Ctrl-C before the server runs (while importing the target, say).
+        return 130
+    return status
+
+
+# -- arguments -----------------------------------------------------------------
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are a single line."""
+
+    def error(self, message: str) -> NoReturn:
+        _print_error(f"{message} (see '{self.prog} --help')")
+        raise SystemExit(2)
+
+
+def _print_error(message: str) -> None:
+    # One line, whatever the message holds: an exception text may have many.
+    print(f"{PROG}: error: {' '.join(message.split())}", file=sys.stderr)
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(
+            f"invalid port {text!r}: a number from 0 to 65535 (0: any free port)"
+        )
+    return port
+
+
+def _threads(text: str) -> int:
+    try:
+        threads = int(text)
+    except ValueError:
+        threads = 0
+    if not 1 <= threads <= 1024:
+        raise argparse.ArgumentTypeError(
+            f"invalid thread count {text!r}: a number from 1 to 1024"
+        )
+    return threads
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG, description="Serve an httpx_views App or list its routes."
+    )
+    commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
+    target_help = (
+        "package.module:attribute or path/to/file.py[:attribute]; "
+        "the attribute defaults to 'app'"
+    )
+
+    serve = commands.add_parser(
+        "serve",
+        help="serve a WSGI application with Waitress",
+        description="Serve a WSGI application (an App, usually) with Waitress, "
+        "logging each request on stdout. Ctrl-C or SIGTERM stops it.",
+    )
+    serve.add_argument("target", metavar="TARGET", help=target_help)
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="the address to listen on (default: 127.0.0.1, this machine only; "
+        "0.0.0.0 for every IPv4 interface)",
+    )
+    serve.add_argument(
+        "--port",
+        type=_port,
+        default=8880,
+        help="the TCP port (default: 8880; 0 picks a free one)",
+    )
+    serve.add_argument(
+        "--threads",
+        type=_threads,
+        default=4,
+        metavar="N",
+        help="the worker threads serving requests (default: 4)",
+    )
+    serve.set_defaults(run=_serve)
+
+    routes = commands.add_parser(
+        "routes",
+        help="list an App's routes and exception views",
+        description="List an App's routes, then its Not Found, Forbidden "
+        "and other exception views.",
+    )
+    routes.add_argument("target", metavar="TARGET", help=target_help)
+    routes.set_defaults(run=_routes)
+    return parser
+
+
+# -- loading the target --------------------------------------------------------
+
+
+def _load_target(target: str) -> Any:
+    """Import *target* and return the object it names.
+
+    :param target: ``package.module:attribute`` or ``path/file.py:attribute``;
+        the attribute (dotted for nested objects) defaults to ``app``.
+    :raises _UsageError: for an unknown module or file, a module that fails
+        to import, or a missing attribute.
+    """
+    found = _TARGET.fullmatch(target)
+    if found is None:
+        raise _UsageError(f"invalid target {target!r}")
+    ref, attr = found["ref"], found["attr"] or "app"
+    if ref.endswith(".py") or "/" in ref or os.sep in ref:
+        module = _import_file(ref)
+    elif _MODULE_NAME.fullmatch(ref):
+        module = _import_module(ref)
+    else:
+        raise _UsageError(
+            f"invalid target {target!r}: expected package.module:attribute "
+            "or path/to/file.py:attribute"
+        )
+    obj: Any = module
+    for part in attr.split("."):
+        try:
+            obj = getattr(obj, part)
+        except AttributeError:
+            hint = ""
+            apps = [name for name, value in vars(module).items() if _is_app(value)]
+            if apps:
+                hint = f" (its App: {', '.join(apps)})"
+            raise _UsageError(
+                f"module {ref!r} has no attribute {attr!r}{hint}"
+            ) from None
+    return obj
+
+
+def _load_wsgi_app(target: str) -> WSGIApplication:
+    """Like :func:`_load_target`, and check the object is a WSGI application.
+
+    :raises _UsageError: also when the object is not callable as
+        ``app(environ, start_response)``.
+    """
+    obj = _load_target(target)
+    what = _not_wsgi(obj)
+    if what is not None:
+        raise _UsageError(f"{target!r} is not a WSGI application: {what}")
+    return obj  # type: ignore[no-any-return]
+
+
+def _import_file(ref: str) -> ModuleType:
+    path = Path(ref)
+    if not path.is_file():
+        raise _UsageError(f"no such file: {ref!r}")
+    # As `python path/file.py` would: the file's folder comes first on the
+    # path, so that the file imports its neighbours.
+    sys.path.insert(0, str(path.resolve().parent))
+    name = path.stem if path.stem.isidentifier() else "_httpx_views_target"
+    if name in sys.modules:
+        # Never shadow a module already imported (a file called json.py).
+        name = f"_httpx_views_target_{name}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise _UsageError(f"cannot import {ref!r}: not a Python file")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except Exception as exc:
+        del sys.modules[name]
+        raise _UsageError(f"importing {ref!r} failed: {_describe_error(exc)}") from None
+    return module
+
+
+def _import_module(name: str) -> ModuleType:
+    # A console script does not have the current folder on its path, while
+    # `python -m` does; both should find a module in the current folder.
+    if "" not in sys.path and os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        # The target itself (or a package above it) is missing, as opposed
+        # to a module the target imports.
+        if exc.name is not None and (name + ".").startswith(exc.name + "."):
+            raise _UsageError(
+                f"no module named {exc.name!r} (is it installed, or in the "
+                "current folder?)"
+            ) from None
+        raise _UsageError(
+            f"importing {name!r} failed: {_describe_error(exc)}"
+        ) from None
+    except Exception as exc:
+        raise _UsageError(
+            f"importing {name!r} failed: {_describe_error(exc)}"
+        ) from None
+
+
+def _describe_error(exc: BaseException) -> str:
+    """The exception on one line, with where it was raised."""
+    text = f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, SyntaxError):
+        return text  # its message already says file and line
+    frames = traceback.extract_tb(exc.__traceback__)
+    if frames:
+        text += f" ({frames[-1].filename}, line {frames[-1].lineno})"
+    return text
+
+
+def _is_app(value: Any) -> bool:
+    return isinstance(value, App)
+
+
+def _not_wsgi(obj: Any) -> str | None:
+    """Say why *obj* cannot be a WSGI application, else return ``None``."""
+    if isinstance(obj, type):
+        return f"it is the class {obj.__name__} (an instance may be one)"
+    if isinstance(obj, ModuleType):
+        return f"it is the module {obj.__name__}"
+    if not callable(obj):
+        return f"it is a {type(obj).__name__}, which cannot be called"
+    try:
+        signature = inspect.signature(obj)
+    except (TypeError, ValueError):
+        return None  # no signature to check (a builtin, say): give it a go
+    try:
+        signature.bind(object(), object())
+    except TypeError:
+        params = signature.replace(return_annotation=inspect.Signature.empty)
+        return f"it takes {params}, not (environ, start_response)"
+    return None
+
+
+# -- serve -----------------------------------------------------------------------
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from waitress.server import create_server
+
+    app = _load_wsgi_app(args.target)
+    _configure_logging()
+    try:
+        server = create_server(
+            _AccessLog(app, logging.getLogger("httpx_views.access")),
+            host=args.host,
+            port=args.port,
+            threads=args.threads,
+        )
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise _UsageError(
+            f"cannot listen on {args.host}:{args.port}: {reason}"
+        ) from None
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        # Waitress ends its loop cleanly on KeyboardInterrupt (and lets its
+        # worker threads finish the requests in hand); SIGTERM does the same.
+        raise KeyboardInterrupt
+
+    # Before the URL is out: whoever reads it may signal at once.
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    urls = ", ".join(_url(host, port) for host, port in _addresses(server))
+    print(f"Serving {args.target} on {urls} (Ctrl-C to stop)", flush=True)
+    try:
+        server.run()
+    finally:
+        server.close()
+    print("Stopped.", flush=True)
+    return 0
+
+
+def _addresses(server: Any) -> list[tuple[str, int]]:
+    """The (host, port) pairs *server* listens on, ports as bound."""
+    listening = getattr(server, "effective_listen", None)  # several sockets
+    if listening is None:
+        listening = [(server.effective_host, server.effective_port)]
+    return [(str(host), int(port)) for host, port in listening]
+
+
+def _url(host: str, port: int) -> str:
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def _configure_logging() -> None:
+    # Access lines on stdout, like the URL; the App's errors and Waitress'
+    # warnings on stderr.
+    access = logging.getLogger("httpx_views.access")
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    access.addHandler(handler)
+    access.setLevel(logging.INFO)
+    access.propagate = False
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s [%(name)s] %(message)s"
+    )
+
+
+# Characters that would let a client forge or break an access-log line:
+# everything outside printable ASCII, the quote and the backslash.
+_LOG_UNSAFE = re.compile(r'[^\x20-\x7e]|["\\]')
+
+
+def _log_escape(value: str) -> str:
+    # Server strings are Latin-1 decoded bytes (PEP 3333): one byte a char.
+    return _LOG_UNSAFE.sub(lambda m: f"\\x{ord(m.group()) & 0xFF:02x}", value)
+
+
+class _AccessLog:
+    """WSGI middleware logging each request in the Common Log Format.
+
+    ``host ident user [time] "request line" status bytes``, as web servers
+    write it; bytes is ``-`` for an empty body.
+    """
+
+    def __init__(self, app: WSGIApplication, logger: logging.Logger) -> None:
+        self.app = app
+        self.logger = logger
+
+    def __call__(
+        self, environ: WSGIEnvironment, start_response: StartResponse
+    ) -> Iterable[bytes]:
+        status = ["-"]
+
+        def logging_start_response(
+            status_line: str, headers: list[tuple[str, str]], exc_info: Any = None
+        ) -> Callable[[bytes], object]:
+            status[0] = status_line.split(" ", 1)[0]
+            return start_response(status_line, headers, exc_info)
+
+        try:
+            body = self.app(environ, logging_start_response)
+        except BaseException:
+            self._log(environ, "500", 0)
+            raise
+        if isinstance(body, (list, tuple)):
+            # The usual case (WebOb's responses): the size is known now, and
+            # the list goes to the server as it is, length and all.
+            self._log(environ, status[0], sum(len(chunk) for chunk in body))
+            return body
+        return _CountedBody(body, lambda size: self._log(environ, status[0], size))
+
+    def _log(self, environ: WSGIEnvironment, status: str, size: int) -> None:
+        uri = environ.get("REQUEST_URI")
+        if uri is None:  # not Waitress: rebuild it
+            uri = quote(environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""))
+            if environ.get("QUERY_STRING"):
+                uri += "?" + environ["QUERY_STRING"]
+        request_line = _log_escape(
+            f"{environ.get('REQUEST_METHOD', '-')} {uri} "
+            f"{environ.get('SERVER_PROTOCOL', '-')}"
+        )
+        self.logger.info(
+            '%s - %s [%s] "%s" %s %s',
+            _log_escape(environ.get("REMOTE_ADDR") or "-"),
+            _log_escape(environ.get("REMOTE_USER") or "-"),
+            time.strftime("%d/%b/%Y:%H:%M:%S %z"),
+            request_line,
+            status,
+            size or "-",
+        )
+
+
+class _CountedBody:
+    """A response body that counts its bytes and reports them on close."""
+
+    def __init__(self, body: Iterable[bytes], report: Callable[[int], None]) -> None:
+        self.body = body
+        self.report = report
+        self.size = 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self.body:
+            self.size += len(chunk)
+            yield chunk
+
+    def close(self) -> None:
+        try:
+            close = getattr(self.body, "close", None)
+            if close is not None:
+                close()
+        finally:
+            self.report(self.size)
+
+
+# -- routes ----------------------------------------------------------------------
+
+
+def _routes(args: argparse.Namespace) -> int:
+    app = _load_wsgi_app(args.target)
+    if not isinstance(app, App):
+        raise _UsageError(
+            f"{args.target!r} is a WSGI application but not an httpx_views App: "
+            "it has no routes to list"
+        )
+    print(_format_routes(app), end="")
+    return 0
+
+
+def _format_routes(app: App) -> str:
+    """Return *app*'s routes and exception views as two text tables."""
+    routes = [
+        (
+            "ANY" if route.methods is None else ",".join(sorted(route.methods)),
+            route.pattern,
+            route.name or "-",
+            _name_of(route.view),
+            route.permission or "-",
+        )
+        for route in app.router.routes
+    ]
+    lines = ["Routes:"]
+    if routes:
+        lines += _table(("METHODS", "PATTERN", "NAME", "VIEW", "PERMISSION"), routes)
+    else:
+        lines.append("  (none)")
+
+    from .httpexceptions import HTTPForbidden, HTTPNotFound
+
+    views = app.exception_views
+    rows = []
+    # HTTPNotFound and HTTPForbidden come first, then the rest as registered.
+    order: list[type[BaseException]] = [HTTPNotFound, HTTPForbidden, *views]
+    for exc_type in dict.fromkeys(order):
+        entries = views.get(exc_type, [])
+        if not entries and exc_type in (HTTPNotFound, HTTPForbidden):
+            rows.append((exc_type.__name__, "/", "(default response)", "-"))
+        for prefix, view, append_slash in entries:
+            rows.append(
+                (
+                    _name_of(exc_type),
+                    prefix or "/",
+                    _name_of(view),
+                    "append_slash" if append_slash else "-",
+                )
+            )
+    lines += ["", "Exception views:"]
+    lines += _table(("EXCEPTION", "PATH PREFIX", "VIEW", "OPTIONS"), rows)
+    return "\n".join(lines) + "\n"
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    widths = [
+        max(len(row[column]) for row in [header, *rows])
+        for column in range(len(header))
+    ]
+    lines = []
+    for row in [header, *rows]:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=True)]
+        lines.append(("  " + "  ".join(cells)).rstrip())
+    return lines
+
+
+def _name_of(obj: Any) -> str:
+    """``module.qualname``; bare for builtins and our own exceptions."""
+    name = getattr(obj, "__qualname__", None) or repr(obj)
+    module = getattr(obj, "__module__", None)
+    if module in (None, "builtins", "httpx_views.httpexceptions"):
+        return str(name)
+    return f"{module}.{name}"

@@ -1,0 +1,54 @@
+"""The README's Python snippets run as written."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Any
+
+from webtest import TestApp
+
+README = Path(__file__).parent.parent / "README.rst"
+
+
+def python_blocks(text: str) -> list[str]:
+    """Return the ``.. code-block:: python`` bodies of *text*, in order."""
+    blocks = []
+    lines = text.splitlines()
+    for index, line in enumerate(lines):
+        if line.strip() != ".. code-block:: python":
+            continue
+        body = []
+        for following in lines[index + 1 :]:
+            if following and not following.startswith(" "):
+                break
+            body.append(following)
+        blocks.append(textwrap.dedent("\n".join(body)).strip() + "\n")
+    return blocks
+
+
+def run_blocks_until(heading: str) -> dict[str, Any]:
+    """Run, in one namespace, the snippets that come before *heading*."""
+    text = README.read_text(encoding="utf-8")
+    namespace: dict[str, Any] = {"__name__": "readme"}
+    for block in python_blocks(text[: text.index(f"\n{heading}\n")]):
+        exec(compile(block, str(README), "exec"), namespace)
+    return namespace
+
+
+def test_readme_framework_snippets_run_and_serve() -> None:
+    namespace = run_blocks_until("Testing your views")
+    client = TestApp(namespace["app"])  # the security section's App
+    res = client.post("/notes", "hi", status=401)
+    assert res.headers["WWW-Authenticate"] == 'Bearer realm="notes"'
+    res = client.post("/notes", "hi", headers={"X-Token": "alice-token"})
+    assert res.json == {"saved": "hi"}
+
+
+def test_readme_pitch_example_raises_unauthorized() -> None:
+    text = README.read_text(encoding="utf-8")
+    namespace: dict[str, Any] = {}
+    exec(python_blocks(text)[0], namespace)
+    client = TestApp(namespace["app"])
+    assert client.get("/hello").text == "Hello, World!"
+    assert client.get("/secret", status=401).headers["WWW-Authenticate"]
