@@ -42,6 +42,7 @@ from typing import Any, Protocol
 
 from webob import Response
 from webob.acceptparse import AcceptValidHeader, create_accept_header
+from webob.response import EmptyResponse
 
 __all__ = [
     "HTTPAccepted",
@@ -260,6 +261,25 @@ def _lookups(template: Template) -> frozenset[str]:
     return names
 
 
+# Headers and body of exceptions built with no arguments, by class and media
+# type (see _prepare_body); bounded by the number of classes.
+_prepared: dict[tuple[type, str], tuple[tuple[tuple[str, str], ...], bytes]] = {}
+_NO_BODY = [b""]
+# Instance attributes that change how an exception renders; if any is set
+# on the instance, its body is not taken from _prepared.
+_RENDERING_ATTRIBUTES = frozenset(
+    {
+        "code",
+        "title",
+        "explanation",
+        "body_template_obj",
+        "html_template_obj",
+        "plain_template_obj",
+        "json_formatter",
+        "_json_formatter",
+    }
+)
+
 # Rendered bodies by everything they are made of (see _body_key): most
 # exceptions are raised without arguments, so rendering repeats itself.
 _bodies: dict[tuple[object, ...], bytes] = {}
@@ -375,13 +395,13 @@ class HTTPException(Response, Exception):
             raise TypeError("an HTTP exception takes its status from its class")
         status = f"{self.code} {self.title}"
         if not kw:
-            # Handing WebOb its usual defaults ready-made halves the cost of
-            # its constructor (no body, so no headers, for empty_body codes).
-            Response.__init__(
-                self,
-                headerlist=[] if self.empty_body else [_DEFAULT_TYPE, _NO_LENGTH],
-                app_iter=[b""],
-            )
+            # What Response.__init__ leaves behind for these arguments, set
+            # directly: its argument handling costs more than the rest of
+            # raising. (No body, so no headers, for empty_body codes.)
+            self._headers = None
+            self._headerlist = [] if self.empty_body else [_DEFAULT_TYPE, _NO_LENGTH]
+            self._app_iter = [b""]
+            self.conditional_response = False
         elif self.empty_body:
             Response.__init__(self, status=status, **kw)
             del self.content_type
@@ -396,7 +416,9 @@ class HTTPException(Response, Exception):
         self.detail = self.message = detail
         self.comment = comment
         if headers:
-            self.headers.extend(headers)
+            self._headerlist.extend(
+                headers.items() if isinstance(headers, Mapping) else headers
+            )
         if body_template is not None:
             self.body_template = body_template
             self.body_template_obj = Template(body_template)
@@ -447,19 +469,72 @@ class HTTPException(Response, Exception):
         :param environ: the WSGI environ of the request being answered.
         :raises ValueError: if a header contains CR, LF or NUL.
         """
-        if not self.empty_body and not self.has_body:
-            accept = environ.get("HTTP_ACCEPT")
-            media_type = _negotiate(accept) if accept else _TEXT
-            self._set_body(media_type, self._render(media_type, environ))
+        self._prepare_body(environ)
         _check_headerlist(self._headerlist)
+
+    def _prepare_body(self, environ: Environ) -> bool:
+        """Render the negotiated body if there is none.
+
+        Return whether the headers are known to be safe: those of an
+        exception raised with no arguments, restored from the cache.
+        """
+        if self.empty_body:
+            return False
+        app_iter = self._app_iter
+        if not (type(app_iter) is list and app_iter == _NO_BODY) and self.has_body:
+            return False
+        accept = environ.get("HTTP_ACCEPT")
+        media_type = _negotiate(accept) if accept else _TEXT
+        headerlist = self._headerlist
+        if not (
+            # As it was built by HTTPException() with no arguments.
+            self.detail is None
+            and self.comment is None
+            and len(headerlist) == 2
+            and headerlist[0] is _DEFAULT_TYPE
+            and headerlist[1] is _NO_LENGTH
+            and vars(self).keys().isdisjoint(_RENDERING_ATTRIBUTES)
+            # ... with a body that takes nothing from the request.
+            and not _lookups(self.body_template_obj)
+        ):
+            self._set_body(media_type, self._render(media_type, environ))
+            return False
+        # Such an exception always sends the same headers and body for the
+        # same class and media type: prepare it once.
+        key = (type(self), media_type)
+        prepared = _prepared.get(key)
+        if prepared is None:
+            page = self._render(media_type, environ)
+            self._set_body(media_type, page)
+            _prepared[key] = (tuple(headerlist), page)
+        else:
+            headerlist[:] = prepared[0]
+            self._app_iter = [prepared[1]]
+        return True
 
     def __call__(
         self, environ: Environ, start_response: StartResponse
     ) -> Iterable[bytes]:
         """Serve this exception as a WSGI application."""
-        self.prepare(environ)
-        app_iter: Iterable[bytes] = Response.__call__(self, environ, start_response)
-        return app_iter
+        headerlist = self._headerlist
+        has_location = False
+        if not self._prepare_body(environ):
+            # One pass checks every header and looks for a Location, which
+            # WebOb's own __call__ (slower, so kept for that case) makes
+            # absolute.
+            for name, value in headerlist:
+                if not (str.isprintable(name) and str.isprintable(value)):
+                    _refuse_unsafe(name, value)
+                if len(name) == 8 and name.lower() == "location":
+                    has_location = True
+        if has_location or self.conditional_response:
+            app_iter: Iterable[bytes] = Response.__call__(self, environ, start_response)
+            return app_iter
+        # A copy: a server may add its own headers to the list it is given.
+        start_response(self._status, headerlist[:])
+        if environ["REQUEST_METHOD"] == "HEAD":
+            return EmptyResponse(self._app_iter)
+        return self._app_iter
 
     def _render(self, media_type: str, environ: Environ) -> bytes:
         names = _lookups(self.body_template_obj)
@@ -885,9 +960,12 @@ class HTTPUnauthorized(HTTPClientError):
         www_authenticate: str | None = None,
         **kw: Any,
     ) -> None:
-        if www_authenticate is not None:
-            kw["www_authenticate"] = www_authenticate
         super().__init__(detail, headers, comment, body_template, **kw)
+        if www_authenticate is not None:
+            # A challenge is sent as given (WebOb's property would also take
+            # a (scheme, params) tuple and serialize it).
+            _refuse_unsafe("WWW-Authenticate", www_authenticate)
+            self._headerlist.append(("WWW-Authenticate", www_authenticate))
 
 
 class HTTPPaymentRequired(HTTPClientError):
