@@ -137,19 +137,30 @@ class JSONFormatter(Protocol):
 # A CR or LF in a header value would let its author start a new header or
 # the body (response splitting); NUL is refused by servers inconsistently.
 _UNSAFE_CHARS = re.compile("[\r\n\x00]")
+# A header name is an RFC 9110 token: "Set-Cookie: a=1; X" as a name would
+# smuggle in a header of its own.
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 
 
 def _refuse_unsafe(name: str, value: str) -> None:
     if _UNSAFE_CHARS.search(name) or _UNSAFE_CHARS.search(value):
         raise ValueError(f"header {name!r} may not contain CR, LF or NUL")
+    if not _TOKEN.fullmatch(name):
+        raise ValueError(f"header name {name!r} is not an HTTP token")
 
 
 def _check_headerlist(headerlist: Iterable[tuple[str, str]]) -> None:
+    """Refuse header names that are not tokens and values with CR, LF, NUL.
+
+    :raises ValueError: naming the first such header.
+    """
     for name, value in headerlist:
         # isprintable() is one fast C call, true for ordinary ASCII text;
         # only the rare rest needs the precise search. (str.isprintable
         # rather than the method so that a non-str raises TypeError.)
-        if not (str.isprintable(name) and str.isprintable(value)):
+        if not (
+            str.isprintable(name) and str.isprintable(value) and _TOKEN.fullmatch(name)
+        ):
             _refuse_unsafe(name, value)
 
 
@@ -523,7 +534,11 @@ class HTTPException(Response, Exception):
             # WebOb's own __call__ (slower, so kept for that case) makes
             # absolute.
             for name, value in headerlist:
-                if not (str.isprintable(name) and str.isprintable(value)):
+                if not (
+                    str.isprintable(name)
+                    and str.isprintable(value)
+                    and _TOKEN.fullmatch(name)
+                ):
                     _refuse_unsafe(name, value)
                 if len(name) == 8 and name.lower() == "location":
                     has_location = True

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import webob
 
+from .httpexceptions import HTTPBadRequest
+
 if TYPE_CHECKING:
     from .app import App
     from .routing import Route
@@ -69,6 +71,42 @@ class Request(webob.Request):
     @response.setter
     def response(self, value: webob.Response) -> None:
         self._response = value
+
+    # Decoding what the client sent fails by the client's fault: an unknown
+    # or non-UTF-8 charset, a broken multipart body, malformed JSON.
+    @property
+    def POST(self) -> Any:
+        """The form fields of the body; 400 if they cannot be decoded."""
+        try:
+            return super().POST
+        except (ValueError, LookupError, DeprecationWarning) as exc:
+            raise _undecodable() from exc
+
+    @property
+    def text(self) -> str:
+        """The body as text in its charset; 400 if it cannot be decoded."""
+        try:
+            return super().text
+        except (ValueError, LookupError) as exc:
+            raise _undecodable() from exc
+
+    @text.setter
+    def text(self, value: str) -> None:
+        webob.Request.text.__set__(self, value)
+
+    @property
+    def json_body(self) -> Any:
+        """The body parsed as JSON; 400 if it cannot be decoded."""
+        try:
+            return super().json_body
+        except (ValueError, LookupError) as exc:
+            raise _undecodable() from exc
+
+    @json_body.setter
+    def json_body(self, value: Any) -> None:
+        webob.Request.json_body.__set__(self, value)
+
+    json = json_body
 
     @property
     def has_response(self) -> bool:
@@ -128,3 +166,7 @@ class Request(webob.Request):
     ) -> str:
         """Like :meth:`route_path`, as an absolute URL on this request's host."""
         return self.host_url + self.route_path(name, _query, **parts)
+
+
+def _undecodable() -> HTTPBadRequest:
+    return HTTPBadRequest(detail="The request body cannot be decoded.")

@@ -560,7 +560,7 @@ def test_unhandled_exception_is_logged_500_without_traceback(
     records = [r for r in caplog.records if r.name == "httpx_views"]
     assert len(records) == 1
     assert records[0].exc_info is not None
-    assert "POST /boom" in records[0].getMessage()
+    assert "POST '/boom'" in records[0].getMessage()
     assert "secret detail" in records[0].getMessage()
 
 
@@ -840,3 +840,36 @@ def test_exception_views_lists_registrations_read_only(app: App) -> None:
     ]
     with pytest.raises(TypeError):
         views[KeyError] = ()  # type: ignore[index]
+
+
+def test_log_line_cannot_be_forged_through_the_path(
+    app: App, caplog: pytest.LogCaptureFixture
+) -> None:
+    app.add_route("/{x}", _raising(RuntimeError("x")))
+    request = webob.Request.blank("/")
+    request.environ["PATH_INFO"] = "/a\nERROR forged"
+    assert request.get_response(app).status_int == 500
+    assert "\nERROR forged" not in caplog.text
+    assert "'/a\\nERROR forged'" in caplog.text
+
+
+@pytest.mark.parametrize("name", ["Set-Cookie: a=1; X", "X Y", "", "X\u00e9"])
+def test_response_header_name_not_a_token_is_500(app: App, name: str) -> None:
+    @app.route("/h")
+    def header(request: Request) -> Response:
+        response = Response("x")
+        response.headerlist.append((name, "v"))
+        return response
+
+    res = TestApp(app).get("/h", status=500)
+    assert "Set-Cookie" not in res.headers
+
+
+def test_async_view_is_configuration_error(app: App) -> None:
+    async def view(request: Request) -> str:
+        return "never awaited"
+
+    with pytest.raises(ConfigurationError, match="async"):
+        app.add_route("/a", view)
+    with pytest.raises(ConfigurationError, match="async"):
+        app.exception_view(KeyError)(view)
