@@ -420,7 +420,10 @@ class App:
                     f"{', '.join(allow)}."
                 )
                 logger.info("405 %s", detail)
-            raise HTTPMethodNotAllowed(detail=detail, allow=allow)
+            # Returned rather than raised (the same, and cheaper).
+            return self._handle_exception(
+                request, HTTPMethodNotAllowed(detail=detail, allow=allow)
+            )
         if not path.endswith("/") and self._appends_slash(path):
             found = self.router.match(path + "/", method)
             if found is not None:
@@ -441,7 +444,7 @@ class App:
                 f"{_patterns(self.router.routes) or 'none'}."
             )
             logger.info("404 %s", detail)
-        raise HTTPNotFound(detail=detail)
+        return self._handle_exception(request, HTTPNotFound(detail=detail))
 
     def _appends_slash(self, path: str) -> bool:
         for entry in self._exception_views.get(HTTPNotFound, ()):

@@ -272,9 +272,9 @@ def _lookups(template: Template) -> frozenset[str]:
     return names
 
 
-# Headers and body of exceptions built with no arguments, by class and media
-# type (see _prepare_body); bounded by the number of classes.
-_prepared: dict[tuple[type, str], tuple[tuple[tuple[str, str], ...], bytes]] = {}
+# Headers and body of exceptions built without detail or comment, by class,
+# media type and added headers (see _prepare_body).
+_prepared: dict[tuple[object, ...], tuple[tuple[tuple[str, str], ...], bytes]] = {}
 _NO_BODY = [b""]
 # Instance attributes that change how an exception renders; if any is set
 # on the instance, its body is not taken from _prepared.
@@ -486,8 +486,8 @@ class HTTPException(Response, Exception):
     def _prepare_body(self, environ: Environ) -> bool:
         """Render the negotiated body if there is none.
 
-        Return whether the headers are known to be safe: those of an
-        exception raised with no arguments, restored from the cache.
+        Return whether the headers are known to be sendable as they are
+        (safe, no Location): those restored from the cache.
         """
         if self.empty_body:
             return False
@@ -498,10 +498,10 @@ class HTTPException(Response, Exception):
         media_type = _negotiate(accept) if accept else _TEXT
         headerlist = self._headerlist
         if not (
-            # As it was built by HTTPException() with no arguments.
+            # As HTTPException() built it, headers perhaps added ...
             self.detail is None
             and self.comment is None
-            and len(headerlist) == 2
+            and len(headerlist) >= 2
             and headerlist[0] is _DEFAULT_TYPE
             and headerlist[1] is _NO_LENGTH
             and vars(self).keys().isdisjoint(_RENDERING_ATTRIBUTES)
@@ -510,17 +510,26 @@ class HTTPException(Response, Exception):
         ):
             self._set_body(media_type, self._render(media_type, environ))
             return False
-        # Such an exception always sends the same headers and body for the
-        # same class and media type: prepare it once.
-        key = (type(self), media_type)
-        prepared = _prepared.get(key)
-        if prepared is None:
-            page = self._render(media_type, environ)
-            self._set_body(media_type, page)
-            _prepared[key] = (tuple(headerlist), page)
-        else:
+        # Such an exception sends the same headers and body for the same
+        # class, media type and added headers: prepare those once.
+        key = (type(self), media_type, *headerlist[2:])
+        try:
+            prepared = _prepared.get(key)
+        except TypeError:  # a header that is not text: let __call__ refuse it
+            self._set_body(media_type, self._render(media_type, environ))
+            return False
+        if prepared is not None:
             headerlist[:] = prepared[0]
             self._app_iter = [prepared[1]]
+            return True
+        page = self._render(media_type, environ)
+        self._set_body(media_type, page)
+        _check_headerlist(headerlist)
+        if any(name.lower() == "location" for name, _value in headerlist):
+            return False
+        if len(_prepared) >= _CACHE_MAX:
+            _prepared.clear()
+        _prepared[key] = (tuple(headerlist), page)
         return True
 
     def __call__(

@@ -28,6 +28,7 @@ from httpx_views.httpexceptions import (
     HTTPNoContent,
     HTTPNotFound,
     HTTPNotModified,
+    HTTPPaymentRequired,
     HTTPRangeNotSatisfiable,
     HTTPRedirection,
     HTTPRequestEntityTooLarge,
@@ -946,3 +947,47 @@ def test_retry_after_refuses_odd_values(
 def test_convenience_arguments_are_keyword_only(make: Callable[[], Any]) -> None:
     with pytest.raises(TypeError):
         make()
+
+
+# -- the prepared-response cache never crosses inputs --------------------------
+
+
+def test_prepared_cache_keeps_each_challenge_its_own() -> None:
+    for realm in ("one", "two", "one"):
+        start_response, _ = call(
+            HTTPUnauthorized(www_authenticate=f'Basic realm="{realm}"'), "*/*"
+        )
+        assert start_response.header("WWW-Authenticate") == f'Basic realm="{realm}"'
+        assert start_response.header("Vary") == "Accept"
+
+
+def test_prepared_cache_follows_accept_and_class() -> None:
+    bodies = set()
+    for exc_class in (HTTPPaymentRequired, HTTPUnauthorized):
+        for accept in ("text/html", "application/json", None, "text/html"):
+            start_response, body = call(exc_class(), accept)
+            assert str(exc_class.code).encode() in body
+            bodies.add((exc_class, start_response.header("Content-Type"), body))
+    assert len(bodies) == 6
+
+
+def test_prepared_cache_is_not_used_once_detail_is_set() -> None:
+    call(HTTPPaymentRequired(), "text/plain")
+    exc = HTTPPaymentRequired()
+    exc.detail = "Please swipe your credit card."
+    assert b"Please swipe your credit card." in call(exc, "text/plain")[1]
+
+
+def test_prepared_cache_still_refuses_a_bad_added_header() -> None:
+    call(HTTPPaymentRequired(headers={"X-Ok": "1"}))
+    exc = HTTPPaymentRequired(headers={"X-Ok": "1"})
+    exc.headerlist.append(("X-Bad", "a\r\nSet-Cookie: x=1"))
+    with pytest.raises(ValueError, match="CR, LF"):
+        call(exc)
+
+
+def test_prepared_cache_leaves_location_absolute() -> None:
+    for _ in range(2):
+        exc = HTTPPaymentRequired(headers={"Location": "/pay"})
+        start_response, _ = call(exc)
+        assert start_response.header("Location") == "http://localhost/pay"
