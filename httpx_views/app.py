@@ -11,11 +11,9 @@ way: no route is :class:`HTTPNotFound`, a wrong method is
 
 from __future__ import annotations
 
-import inspect
 import json
 import logging
 import sys
-import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, overload
@@ -353,6 +351,9 @@ class App:
             response = self._dispatch(request)
         except Exception as exc:
             response = self._handle_exception(request, exc)
+            # Its traceback holds this frame, which holds the exception (often
+            # the response itself): a cycle only the garbage collector frees.
+            exc.__traceback__ = None
         try:
             if not isinstance(response, _CHECKED_RESPONSES):
                 _check_headerlist(response.headerlist)  # type: ignore[attr-defined]
@@ -513,6 +514,7 @@ class App:
                 return _as_response(result)
             return _plain_response(request, result, entry.view)
         except _HTTP_EXCEPTIONS as http_exc:
+            http_exc.__traceback__ = None  # see __call__
             return _as_response(http_exc)
         except Exception as view_exc:
             self._log_error(request, view_exc)
@@ -572,6 +574,8 @@ class App:
     def _server_error(self, exc: BaseException) -> HTTPInternalServerError:
         if not self.debug:
             return HTTPInternalServerError()
+        import traceback  # only in debug mode: slow to import
+
         trace = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
         return HTTPInternalServerError(detail=trace)
 
@@ -767,8 +771,13 @@ def _class_view_method(instance: Any, method: str) -> View:
     return handler
 
 
+# inspect.CO_COROUTINE: inspect itself is slow to import.
+_CO_COROUTINE = 0x80
+
+
 def _refuse_async(view: Callable[..., Any]) -> None:
-    if inspect.iscoroutinefunction(view):
+    code = getattr(view, "__code__", None)  # functions and bound methods
+    if code is not None and code.co_flags & _CO_COROUTINE:
         raise ConfigurationError(
             f"view {_describe(view)} is async; a WSGI App calls views "
             "synchronously (use def, not async def)"

@@ -55,12 +55,13 @@ Example::
 from __future__ import annotations
 
 import re
-import uuid
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias
 from urllib.parse import quote, urlencode
+
+if TYPE_CHECKING:
+    from uuid import UUID
 
 __all__ = [
     "ConfigurationError",
@@ -77,10 +78,20 @@ class ConfigurationError(Exception):
 
 
 _SEGMENT = "[^/]+"
+
+
+def _uuid(value: str) -> UUID:
+    # Imported on first use: the uuid module is slow to import (it pulls in
+    # platform), and most applications have no {name:uuid} placeholder.
+    from uuid import UUID
+
+    return UUID(value)
+
+
 _CONVERTERS: dict[str, tuple[str, Callable[[str], Any] | None]] = {
     "int": ("[0-9]+", int),
     "float": (r"[0-9]+(?:\.[0-9]+)?", float),
-    "uuid": ("-".join(f"[0-9a-fA-F]{{{n}}}" for n in (8, 4, 4, 4, 12)), uuid.UUID),
+    "uuid": ("-".join(f"[0-9a-fA-F]{{{n}}}" for n in (8, 4, 4, 4, 12)), _uuid),
     "path": (".+", None),
 }
 # RFC 9110 token characters: a method name made of anything else is a typo
@@ -270,12 +281,8 @@ def _check_custom(source: str, name: str, spec: str) -> None:
         )
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class Route:
-    """One registered route: a pattern, a view and its conditions.
-
-    Routes compare by identity.
-    """
+class Route(NamedTuple):
+    """One registered route: a pattern, a view and its conditions."""
 
     #: The pattern as registered, such as ``"/users/{id:int}"``.
     pattern: str
@@ -289,20 +296,25 @@ class Route:
     #: The permission the App checks before calling the view, if any.
     permission: str | None
     #: The parsed pattern, shared by the routes of one pattern string.
-    compiled: PathPattern = field(repr=False)
+    compiled: PathPattern
 
 
-@dataclass(slots=True)
 class Match:
     """A route that accepts the request, with the values it captured.
 
-    (A slotted class rather than a named tuple: it is quicker to create.)
+    (A slotted class: one is made per request, quicker than a named tuple.)
     """
 
-    #: The route whose pattern and methods accept the request.
-    route: Route
-    #: Placeholder values, converted; a fresh dict the caller may keep.
-    params: dict[str, Any]
+    __slots__ = ("params", "route")
+
+    def __init__(self, route: Route, params: dict[str, Any]) -> None:
+        #: The route whose pattern and methods accept the request.
+        self.route = route
+        #: Placeholder values, converted; a fresh dict the caller may keep.
+        self.params = params
+
+    def __repr__(self) -> str:
+        return f"Match(route={self.route!r}, params={self.params!r})"
 
 
 #: What :meth:`Router.match` returns: a :class:`Match`; a frozenset of the

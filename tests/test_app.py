@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 from typing import Any
@@ -873,3 +874,32 @@ def test_async_view_is_configuration_error(app: App) -> None:
         app.add_route("/a", view)
     with pytest.raises(ConfigurationError, match="async"):
         app.exception_view(KeyError)(view)
+
+
+@pytest.mark.parametrize("path", ["/raise", "/by-view", "/nowhere"])
+def test_handled_exception_leaves_no_reference_cycle(app: App, path: str) -> None:
+    # Each request raises a new exception, as views do.
+    @app.route("/raise")
+    def raising(request: Request) -> None:
+        raise HTTPPaymentRequired()
+
+    @app.route("/by-view")
+    def by_view_raising(request: Request) -> None:
+        raise KeyError("k")
+
+    @app.exception_view(KeyError)
+    def by_view(request: Request) -> None:
+        raise HTTPForbidden()
+
+    def serve() -> None:
+        environ = webob.Request.blank(path).environ
+        b"".join(app(environ, lambda status, headers, exc_info=None: None))
+
+    serve()  # warm up caches
+    gc.collect()
+    gc.disable()
+    try:
+        serve()
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
