@@ -35,7 +35,7 @@ from .httpexceptions import (
     _check_headerlist,
     status_map,
 )
-from .request import Request
+from .request import TEXT_PLAIN, Request
 from .routing import ConfigurationError, Match, Route, Router
 
 if TYPE_CHECKING:
@@ -129,6 +129,8 @@ class App:
         self._exception_views: dict[type[BaseException], list[ExceptionView]] = {}
         self._views_by_class: dict[object, tuple[ExceptionView, ...]] = {}
         self._frozen = False
+        # Whether any Not Found view redirects to the path with a slash.
+        self._append_slash = False
 
     # -- configuration ---------------------------------------------------------
 
@@ -256,6 +258,7 @@ class App:
 
         def register(view: ViewT) -> ViewT:
             self._add_exception_view(HTTPNotFound, view, path_prefix, append_slash)
+            self._append_slash = self._append_slash or append_slash
             return view
 
         return register if view is None else register(view)
@@ -425,7 +428,7 @@ class App:
             return self._handle_exception(
                 request, HTTPMethodNotAllowed(detail=detail, allow=allow)
             )
-        if not path.endswith("/") and self._appends_slash(path):
+        if self._append_slash and not path.endswith("/") and self._appends_slash(path):
             found = self.router.match(path + "/", method)
             if found is not None:
                 location = request.path + "/"
@@ -474,11 +477,11 @@ class App:
             # WebOb response (the fast path; the same bytes on the wire).
             kind = type(result)
             if kind is str:
-                return _ok(_TEXT_PLAIN, result.encode("utf-8"))
+                return _ok(TEXT_PLAIN, result.encode("utf-8"))
             if kind is dict or kind is list:
                 return _ok(_JSON, json.dumps(result).encode("utf-8"))
             if kind is bytes:
-                return _ok(_TEXT_PLAIN, result)
+                return _ok(TEXT_PLAIN, result)
         if isinstance(result, webob.Response):
             if isinstance(result, _HTTP_EXCEPTIONS):
                 # Returned is the same as raised.
@@ -582,7 +585,6 @@ class App:
 
 # -- helpers -------------------------------------------------------------------
 
-_TEXT_PLAIN = ("Content-Type", "text/plain; charset=UTF-8")
 _JSON = ("Content-Type", "application/json")
 # The headers that describe a body, replaced with it.
 _BODY_HEADERS = ("content-length", "content-md5")
@@ -623,20 +625,28 @@ def _with_body(response: webob.Response, value: str | bytes) -> WSGIApplication:
         return _set_body(response, value)
     headers = []
     content_type = None
-    for name, header_value in response.headerlist:
+    checked = True  # while every header is one of request.response's own
+    for pair in response.headerlist:
+        if pair is TEXT_PLAIN:
+            content_type = pair[1]
+            headers.append(pair)
+            continue
+        name, header_value = pair
         lowered = name.lower()
         if lowered == "location":
             return _set_body(response, value)  # WebOb makes it absolute
+        if lowered in _BODY_HEADERS:
+            continue
         if lowered == "content-type":
             content_type = header_value
-        elif lowered in _BODY_HEADERS:
-            continue
-        headers.append((name, header_value))
+        headers.append(pair)
+        checked = False
     if isinstance(value, str):
-        charset = "UTF-8" if content_type == _TEXT_PLAIN[1] else response.charset
+        charset = "UTF-8" if content_type == TEXT_PLAIN[1] else response.charset
         value = value.encode(charset or "utf-8")
+    if not checked:
+        _check_headerlist(headers)
     headers.append(("Content-Length", str(len(value))))
-    _check_headerlist(headers)
     return _Body(response.status, headers, value)
 
 

@@ -63,7 +63,8 @@ class Request(webob.Request):
         """
         response = self._response
         if response is None:
-            response = self._response = _new_response()
+            # Into the instance dict: WebOb's attribute hook is slow.
+            response = self.__dict__["_response"] = _new_response()
         return response
 
     @response.setter
@@ -180,12 +181,13 @@ def _new_response() -> webob.Response:
     vars(response).update(
         _status="200 OK",
         _headers=None,
-        _headerlist=[_TEXT_PLAIN, _EMPTY],
+        _headerlist=[TEXT_PLAIN, _EMPTY],
         _app_iter=[b""],
         conditional_response=False,
     )
     return response
 
 
-_TEXT_PLAIN = ("Content-Type", "text/plain; charset=UTF-8")
+#: The Content-Type header of ``request.response`` as first made.
+TEXT_PLAIN = ("Content-Type", "text/plain; charset=UTF-8")
 _EMPTY = ("Content-Length", "0")

@@ -903,3 +903,14 @@ def test_handled_exception_leaves_no_reference_cycle(app: App, path: str) -> Non
         assert gc.collect() == 0
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize("result", ["text", b"bytes", {"json": 1}])
+def test_request_response_header_with_crlf_is_500(app: App, result: Any) -> None:
+    @app.route("/inject")
+    def inject(request: Request) -> Any:
+        request.response.headers["X-Evil"] = "a\r\nSet-Cookie: owned=1"
+        return result
+
+    res = TestApp(app).get("/inject", status=500)
+    assert "Set-Cookie" not in res.headers
