@@ -988,7 +988,8 @@ class HTTPUnauthorized(HTTPClientError):
         if www_authenticate is not None:
             # A challenge is sent as given (WebOb's property would also take
             # a (scheme, params) tuple and serialize it).
-            _refuse_unsafe("WWW-Authenticate", www_authenticate)
+            if not str.isprintable(www_authenticate):
+                _refuse_unsafe("WWW-Authenticate", www_authenticate)
             self._headerlist.append(("WWW-Authenticate", www_authenticate))
 
 
