@@ -5,21 +5,18 @@ from __future__ import annotations
 import http.client
 import os
 import re
-import select
 import shutil
 import signal
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from harness import ROOT, TIMEOUT, read_port, spawn
 
-ROOT = Path(__file__).resolve().parent.parent
 COMMAND = shutil.which("httpx-views", path=str(Path(sys.executable).parent))
-TIMEOUT = 15  # seconds; every wait below is bounded by it
 
 
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
@@ -226,26 +223,6 @@ def test_cli_import_error_names_the_file_and_line(bad_files: Path) -> None:
 # -- serve ---------------------------------------------------------------------
 
 
-def read_line(process: subprocess.Popen[bytes], pattern: str) -> re.Match[bytes]:
-    """Read *process*' stdout until a line matches *pattern* (bounded)."""
-    assert process.stdout is not None
-    deadline = time.monotonic() + TIMEOUT
-    seen = []
-    while (left := deadline - time.monotonic()) > 0:
-        if not select.select([process.stdout], [], [], left)[0]:
-            break
-        line = process.stdout.readline()  # unbuffered: reads one line only
-        if not line:
-            break
-        seen.append(line)
-        found = re.search(pattern.encode(), line)
-        if found:
-            return found
-    process.kill()
-    _, err = process.communicate(timeout=TIMEOUT)
-    pytest.fail(f"no line matching {pattern!r} in {seen!r}; stderr: {err!r}")
-
-
 @pytest.fixture
 def serve(request: pytest.FixtureRequest) -> Iterator[list[subprocess.Popen[bytes]]]:
     """Start ``httpx-views serve`` processes; kill any left running at the end."""
@@ -263,16 +240,9 @@ def serve(request: pytest.FixtureRequest) -> Iterator[list[subprocess.Popen[byte
 def start(
     started: list[subprocess.Popen[bytes]], *args: str
 ) -> tuple[subprocess.Popen[bytes], int]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "httpx_views", "serve", *args, "--port", "0"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        bufsize=0,
-    )
+    process = spawn(sys.executable, "-m", "httpx_views", "serve", *args, "--port", "0")
     started.append(process)
-    found = read_line(process, r"^Serving \S+ on http://127\.0\.0\.1:(\d+) ")
-    return process, int(found[1])
+    return process, read_port(process, r"^Serving \S+ on http://127\.0\.0\.1:(\d+) ")
 
 
 def get(

@@ -9,27 +9,17 @@ in-process; the servers must send the same status line, headers and body.
 from __future__ import annotations
 
 import http.client
-import importlib.util
 import os
-import re
-import select
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
-from types import ModuleType
 
 import gunicorn.config
 import pytest
 import webob
-
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "examples"
-TIMEOUT = 15  # seconds; every wait below is bounded by it
+from harness import EXAMPLES, TIMEOUT, example, read_port, spawn
 
 # The headers an App decides; servers add Date, Server, Connection.
 COMPARED_HEADERS = (
@@ -141,18 +131,6 @@ class Answer:
     body: bytes
 
 
-@cache
-def example(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        f"deploy_example_{name}", EXAMPLES / f"{name}.py"
-    )
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def in_process(call: Call) -> Answer:
     """What the App answers to *call* with no server in between."""
     request = webob.Request.blank(call.path, method=call.method)
@@ -193,25 +171,6 @@ class Server:
     port: int = 0
 
 
-def wait_for_port(server: Server, stream_name: str, pattern: str) -> None:
-    """Read the server's output until it names its port (bounded)."""
-    stream = getattr(server.process, stream_name)
-    deadline = time.monotonic() + TIMEOUT
-    seen = []
-    while (left := deadline - time.monotonic()) > 0:
-        if not select.select([stream], [], [], left)[0]:
-            break
-        line = stream.readline()  # unbuffered: reads one line only
-        if not line:
-            break
-        seen.append(line)
-        found = re.search(pattern, line.decode().rstrip("\n"))
-        if found:
-            server.port = int(found[1])
-            return
-    pytest.fail(f"{server.name} did not start: {seen!r}")
-
-
 def stop(server: Server) -> tuple[int | None, bytes]:
     """SIGTERM the server by its process id; return its exit status, stderr."""
     process = server.process
@@ -235,17 +194,11 @@ def servers() -> Iterator[dict[tuple[str, str], Server]]:
         for server_name in SERVERS:
             for name in sorted({call.example for call in CALLS}):
                 command, stream, pattern = server_command(server_name, name)
-                process = subprocess.Popen(
-                    command,
-                    cwd=ROOT,
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.PIPE,
-                    bufsize=0,
-                )
+                process = spawn(*command)
                 server = running[server_name, name] = Server(server_name, process)
                 waits.append((server, stream, pattern))
         for server, stream, pattern in waits:
-            wait_for_port(server, stream, pattern)
+            server.port = read_port(server.process, pattern, stream=stream)
         yield running
     finally:
         failures = []

@@ -7,13 +7,8 @@ in ``examples/`` is imported, so none can go stale unnoticed.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from functools import cache
-from pathlib import Path
-from types import ModuleType
-
 import pytest
+from harness import EXAMPLES, example
 from webtest import TestApp
 
 from httpx_views import (
@@ -26,23 +21,8 @@ from httpx_views import (
 )
 from httpx_views.testing import DummyRequest
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 # The examples this module tests; a new example needs its tests here.
 TESTED = {"forbidden", "not_found", "payment_required", "unauthorized"}
-
-
-@cache
-def example(name: str) -> ModuleType:
-    """Import ``examples/<name>.py`` once, as module ``example_<name>``."""
-    spec = importlib.util.spec_from_file_location(
-        f"example_{name}", EXAMPLES / f"{name}.py"
-    )
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def all_examples() -> list[str]:

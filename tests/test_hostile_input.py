@@ -1,9 +1,9 @@
 """Hostile and malformed input, property-based with Hypothesis.
 
 Every request goes through :func:`wsgiref.validate.validator` and a stricter
-check of our own (:func:`serve`): the App must never let an exception out of
-the WSGI callable, must send a well-formed status line, and must never put a
-CR, LF or NUL in a header. Input the App cannot decode is a 4xx, not a 500.
+check of our own (:func:`harness.serve`): the App must never let an exception
+out of the WSGI callable, must send a well-formed status line, and must never
+put a CR, LF or NUL in a header. Input the App cannot decode is a 4xx, not a 500.
 
 Hypothesis runs derandomized and without an example database, so CI sees the
 same examples on every run; example counts keep the file to a few seconds.
@@ -14,20 +14,16 @@ from __future__ import annotations
 import gc
 import io
 import json
-import logging
-import re
 import time
 import tracemalloc
-import warnings
 from collections.abc import Callable
 from html.parser import HTMLParser
-from typing import Any, NamedTuple
+from typing import Any
 from urllib.parse import quote, unquote_to_bytes, urlsplit
-from wsgiref.util import setup_testing_defaults
-from wsgiref.validate import WSGIWarning, validator
 
 import pytest
 import webob.exc
+from harness import environ_for, errors, serve
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -52,116 +48,7 @@ BOUNDED = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 
-# -- the harness --------------------------------------------------------------------
-
-
-class Served(NamedTuple):
-    status: int
-    headers: list[tuple[str, str]]
-    body: bytes
-
-    def header(self, name: str) -> str | None:
-        for key, value in self.headers:
-            if key.lower() == name.lower():
-                return value
-        return None
-
-
-_STATUS_LINE = re.compile(r"[1-5][0-9]{2} [^\r\n\x00]+")
-_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
-_UNSAFE = re.compile(r"[\r\n\x00]")
-
-
-def _typed_empty_bodies(app: Any) -> Any:
-    """Give an empty, untyped response a Content-Type, for the validator.
-
-    ``wsgiref.validate`` (written for RFC 2616) wants a Content-Type on every
-    response but 204/304, even one whose Content-Length is 0, such as the
-    App's automatic OPTIONS answer; RFC 9110 asks for one only with content,
-    and WebTest's lint agrees. Everything else passes through untouched.
-    """
-
-    def shim(environ: Any, start_response: Any) -> Any:
-        def start(status: str, headers: list[tuple[str, str]], *exc_info: Any) -> Any:
-            lowered = {(name.lower(), value) for name, value in headers}
-            names = {name for name, _ in lowered}
-            if (
-                ("content-length", "0") in lowered
-                and "content-type" not in names
-                and status[:3] not in ("204", "304")
-            ):
-                headers = [*headers, ("Content-Type", "text/plain")]
-            return start_response(status, headers, *exc_info)
-
-        return app(environ, start)
-
-    return shim
-
-
-def environ_for(
-    path: str = "/",
-    method: str = "GET",
-    *,
-    query: str = "",
-    body: bytes = b"",
-    chunked: bool = False,
-    content_type: str | None = None,
-    headers: dict[str, str] | None = None,
-) -> dict[str, Any]:
-    """A WSGI environ as a server builds it; *path* is the decoded PATH_INFO."""
-    environ: dict[str, Any] = {
-        "REQUEST_METHOD": method,
-        "SCRIPT_NAME": "",
-        "PATH_INFO": path,
-        "QUERY_STRING": query,
-    }
-    setup_testing_defaults(environ)
-    environ["wsgi.input"] = io.BytesIO(body)
-    if chunked:
-        environ["HTTP_TRANSFER_ENCODING"] = "chunked"
-        environ["wsgi.input_terminated"] = True
-    elif body:
-        environ["CONTENT_LENGTH"] = str(len(body))
-    if content_type is not None:
-        environ["CONTENT_TYPE"] = content_type
-    for name, value in (headers or {}).items():
-        environ["HTTP_" + name.upper().replace("-", "_")] = value
-    return environ
-
-
-def serve(app: Any, environ: dict[str, Any]) -> Served:
-    """Serve *environ*, validated; fail on any sign of a broken response."""
-    started: list[tuple[str, list[tuple[str, str]]]] = []
-
-    def start_response(status: str, headers: Any, exc_info: Any = None) -> Any:
-        started.append((status, list(headers)))
-        return lambda data: None
-
-    with warnings.catch_warnings():
-        # Unknown methods are part of the test, not a mistake of it.
-        warnings.filterwarnings("ignore", "Unknown REQUEST_METHOD", WSGIWarning)
-        iterable = validator(_typed_empty_bodies(app))(environ, start_response)
-        try:
-            body = b"".join(iterable)
-        finally:
-            iterable.close()
-    assert len(started) == 1
-    status, headers = started[0]
-    assert _STATUS_LINE.fullmatch(status), status
-    for name, value in headers:
-        assert _TOKEN.fullmatch(name), name
-        assert not _UNSAFE.search(value), (name, value)
-    if environ["REQUEST_METHOD"] == "HEAD":
-        assert body == b""
-    return Served(int(status[:3]), headers, body)
-
-
-def errors(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
-    return [
-        record
-        for record in caplog.records
-        if record.name == "httpx_views" and record.levelno >= logging.ERROR
-    ]
+# -- helpers ------------------------------------------------------------------------
 
 
 def as_path(raw: bytes) -> str:
@@ -346,7 +233,7 @@ def test_random_request_gets_valid_non_500_answer(
         body=body,
         chunked=chunked,
         content_type=content_type,
-        headers={"Accept": accept} if accept is not None else None,
+        headers={"Accept": accept},
     )
     res = serve(APP, environ)
     if not is_utf8(path):
@@ -501,7 +388,7 @@ def test_any_accept_header_gets_a_well_formed_error_body(
 ) -> None:
     environ = environ_for(
         as_path(unquote_to_bytes(path)),
-        headers={"Accept": accept} if accept is not None else None,
+        headers={"Accept": accept},
     )
     res = serve(APP, environ)
     assert res.status in (404, 400)

@@ -15,7 +15,6 @@ import json
 import linecache
 import logging
 import random
-import select
 import subprocess
 import sys
 import threading
@@ -24,6 +23,8 @@ import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
+
+from harness import read_port
 
 from httpx_views import (
     App,
@@ -195,15 +196,6 @@ def _get(port: int, path: str) -> tuple[int, bytes]:
         connection.close()
 
 
-def _read_port(proc: subprocess.Popen[bytes]) -> int:
-    assert proc.stdout is not None
-    ready, _, _ = select.select([proc.stdout], [], [], 30)
-    assert ready, "the server did not start within 30 s"
-    line = proc.stdout.readline()
-    assert line.strip().isdigit(), f"the server did not start: {line!r}"
-    return int(line)
-
-
 def test_load_under_waitress_every_answer_right_no_connection_error(
     tmp_path: Path,
 ) -> None:
@@ -214,10 +206,11 @@ def test_load_under_waitress_every_answer_right_no_connection_error(
             stdout=subprocess.PIPE,
             stderr=server_log,
             cwd=TESTS.parent,
+            bufsize=0,  # unbuffered, for the select() in read_port
         ) as proc,
     ):
         try:
-            port = _read_port(proc)
+            port = read_port(proc, r"^(\d+)$", timeout=30)
             outcomes: list[tuple[Call, int, bytes]] = []
             failures: list[str] = []
             clients = [

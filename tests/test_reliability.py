@@ -13,18 +13,17 @@ server decides), and the App serves the next request normally.
 
 from __future__ import annotations
 
-import io
 import json
 import logging
 import sys
 from collections.abc import Callable, Iterator
-from typing import Any, NamedTuple
+from typing import Any
 from wsgiref.util import setup_testing_defaults
-from wsgiref.validate import validator
 
 import pytest
 import webob
 import webob.exc
+from harness import environ_for, errors, send, serve
 
 from httpx_views import (
     App,
@@ -38,68 +37,6 @@ from httpx_views import (
 )
 
 # -- helpers ------------------------------------------------------------------------
-
-
-class Served(NamedTuple):
-    status: int
-    headers: list[tuple[str, str]]
-    body: bytes
-
-    def header(self, name: str) -> str | None:
-        for key, value in self.headers:
-            if key.lower() == name.lower():
-                return value
-        return None
-
-
-def serve(
-    app: Any,
-    path: str = "/",
-    method: str = "GET",
-    *,
-    body: bytes = b"",
-    chunked: bool = False,
-    accept: str | None = None,
-    extra: dict[str, Any] | None = None,
-    without: tuple[str, ...] = (),
-    validate: bool = True,
-) -> Served:
-    """Send one request through ``wsgiref.validate`` and close the response."""
-    path, _, query = path.partition("?")
-    environ: dict[str, Any] = {
-        "REQUEST_METHOD": method,
-        "SCRIPT_NAME": "",
-        "PATH_INFO": path,
-        "QUERY_STRING": query,
-    }
-    setup_testing_defaults(environ)
-    environ["wsgi.input"] = io.BytesIO(body)
-    if chunked:  # what a server passes on for Transfer-Encoding: chunked
-        environ["HTTP_TRANSFER_ENCODING"] = "chunked"
-        environ["wsgi.input_terminated"] = True
-    elif body:
-        environ["CONTENT_LENGTH"] = str(len(body))
-    if accept is not None:
-        environ["HTTP_ACCEPT"] = accept
-    environ.update(extra or {})
-    for key in without:
-        del environ[key]
-    started: list[tuple[str, list[tuple[str, str]]]] = []
-
-    def start_response(
-        status: str, headers: list[tuple[str, str]], exc_info: Any = None
-    ) -> Callable[[bytes], None]:
-        started.append((status, headers))
-        return lambda data: None
-
-    iterable = (validator(app) if validate else app)(environ, start_response)
-    try:
-        data = b"".join(iterable)
-    finally:
-        getattr(iterable, "close", lambda: None)()
-    assert len(started) == 1
-    status, headers = started[0]
-    return Served(int(status[:3]), headers, data)
 
 
 class Closing:
@@ -117,15 +54,6 @@ class Closing:
         self.closed += 1
 
 
-def errors(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
-    """The ERROR records the framework logged."""
-    return [
-        record
-        for record in caplog.records
-        if record.name == "httpx_views" and record.levelno >= logging.ERROR
-    ]
-
-
 def ok_app(**kwargs: Any) -> App:
     """An App with a healthy ``/ok`` route, to check the next request."""
     app = App(**kwargs)
@@ -134,7 +62,7 @@ def ok_app(**kwargs: Any) -> App:
 
 
 def assert_still_serving(app: App) -> None:
-    res = serve(app, "/ok")
+    res = send(app, "/ok")
     assert (res.status, res.body) == (200, b"ok")
 
 
@@ -269,7 +197,7 @@ def test_close_called_exactly_once_on_every_path(
 ) -> None:
     closing = Closing(b"own body")
     app = build(closing)
-    res = serve(app, "/r", **request_kw)
+    res = send(app, "/r", **request_kw)
     assert res.status == status
     assert closing.closed == 1
     if request_kw.get("method") == "HEAD":
@@ -331,7 +259,7 @@ def test_framework_responses_pass_validator(app: App) -> None:
         ("/boom", "GET", 500),
         ("/boom", "HEAD", 500),
     ]:
-        assert serve(app, path, method).status == status
+        assert send(app, path, method).status == status
 
 
 # -- PEP 3333 environ corners -------------------------------------------------------
@@ -342,10 +270,14 @@ def test_environ_without_path_info_is_served_as_empty_path() -> None:
     # mounted at /mount asked for "/mount" itself. That is the empty path.
     app = ok_app()
     app.add_route("/", lambda request: "root")
-    mounted = {"SCRIPT_NAME": "/mount"}
-    with_empty = serve(app, "", extra=mounted)
+    environ = environ_for("")
+    environ["SCRIPT_NAME"] = "/mount"
+    with_empty = serve(app, environ)
+    environ = environ_for("")
+    environ["SCRIPT_NAME"] = "/mount"
+    del environ["PATH_INFO"]
     # (wsgiref.validate itself trips over a missing PATH_INFO: not used.)
-    without = serve(app, "", extra=mounted, without=("PATH_INFO",), validate=False)
+    without = serve(app, environ, validate=False)
     assert without == with_empty
     assert without.status != 500
 
@@ -425,7 +357,7 @@ def test_view_raising_any_exception_is_500_logged_once(
     app = ok_app()
     app.add_route("/fail", _raiser(make))
     with caplog.at_level(logging.ERROR, logger="httpx_views"):
-        res = serve(app, "/fail", accept="text/html")
+        res = send(app, "/fail", headers={"Accept": "text/html"})
     assert res.status == 500
     assert b"s3cr3t" not in res.body
     assert b"Traceback" not in res.body
@@ -445,7 +377,7 @@ def test_view_raising_any_exception_is_500_logged_once(
 def test_500_body_leaks_no_traceback_in_any_format(accept: str | None) -> None:
     app = ok_app()
     app.add_route("/fail", _raiser(lambda: RuntimeError(_SECRET)))
-    res = serve(app, "/fail", accept=accept)
+    res = send(app, "/fail", headers={"Accept": accept})
     assert res.status == 500
     for leak in (b"s3cr3t", b"Traceback", b"File ", b"RuntimeError", b"line "):
         assert leak not in res.body
@@ -485,7 +417,7 @@ def test_base_exception_propagates_and_app_recovers(
         raise exc_type()
 
     with pytest.raises(exc_type):
-        serve(app, "/stop")
+        send(app, "/stop")
     assert errors(caplog) == []
     assert called == ([] if where == "security-policy" else [1])
     assert_still_serving(app)
@@ -532,7 +464,7 @@ def test_view_returning_bad_type_is_500_logged_once(
     app = ok_app()
     app.add_route("/odd", odd_return_view)
     with caplog.at_level(logging.ERROR, logger="httpx_views"):
-        res = serve(app, "/odd")
+        res = send(app, "/odd")
     assert res.status == 500
     assert b"odd_return_view" not in res.body
     records = errors(caplog)
@@ -557,7 +489,7 @@ def test_exception_view_reraising_its_exception_is_500_logged_once(
         raise request.exception
 
     with caplog.at_level(logging.ERROR, logger="httpx_views"):
-        assert serve(app, "/fail").status == 500
+        assert send(app, "/fail").status == 500
     assert len(errors(caplog)) == 1
     assert_still_serving(app)
 
@@ -569,7 +501,7 @@ def test_exception_view_returning_the_plain_exception_is_500(
     app.add_route("/fail", _raiser(lambda: KeyError("k")))
     app.exception_view(KeyError)(lambda request: request.exception)
     with caplog.at_level(logging.ERROR, logger="httpx_views"):
-        assert serve(app, "/fail").status == 500
+        assert send(app, "/fail").status == 500
     assert len(errors(caplog)) == 1
 
 
@@ -587,7 +519,7 @@ def test_notfound_view_that_fails_is_500_logged_once(
         raise RuntimeError("not found view broke")
 
     with caplog.at_level(logging.ERROR, logger="httpx_views"):
-        res = serve(app, path)
+        res = send(app, path)
     assert res.status == 500
     assert b"broke" not in res.body
     assert calls == [1]
@@ -615,7 +547,7 @@ def test_notfound_view_raising_not_found_is_404_without_loop(
         calls.append(1)
         raise raise_again()
 
-    res = serve(app, path)
+    res = send(app, path)
     assert res.status == 404
     assert calls == [1]
     assert errors(caplog) == []
@@ -631,7 +563,7 @@ def test_forbidden_view_raising_forbidden_is_403_without_loop() -> None:
         calls.append(1)
         raise HTTPForbidden(detail="still no")
 
-    res = serve(app, "/deny")
+    res = send(app, "/deny")
     assert res.status == 403
     assert b"still no" in res.body
     assert calls == [1]
@@ -649,7 +581,7 @@ def test_exception_view_starts_from_a_fresh_response() -> None:
         raise KeyError("failed after starting the response")
 
     app.exception_view(KeyError)(lambda request: "sorry")
-    res = serve(app, "/half")
+    res = send(app, "/half")
     assert res.body == b"sorry"
     assert res.status == 200
     assert res.header("Set-Cookie") is None
@@ -698,13 +630,13 @@ def test_policy_error_is_500_logged_once_then_recovers(
     called = []
     app.add_route("/admin", lambda request: called.append(1) or "admin", permission="p")
     with caplog.at_level(logging.ERROR, logger="httpx_views"):
-        res = serve(app, "/admin", method)
+        res = send(app, "/admin", method)
     assert res.status == 500
     assert b"broke" not in res.body
     assert called == []
     assert len(errors(caplog)) == 1
     policy.healthy = True
-    res = serve(app, "/admin", method)
+    res = send(app, "/admin", method)
     assert res.status == 200
     assert called == [1]
 
@@ -729,7 +661,7 @@ def test_policy_error_never_grants_access_even_with_catch_all_view(
     # An application that answers every error itself, politely.
     app.exception_view(Exception)(lambda request: "something went wrong")
     for path in ("/admin", "/fn"):
-        res = serve(app, path)
+        res = send(app, path)
         assert res.body == b"something went wrong"
     assert called == []
 
@@ -754,7 +686,7 @@ def test_policy_error_in_forbidden_view_is_500_and_view_not_called(
             raise HTTPUnauthorized(www_authenticate='Basic realm="x"')
 
     with caplog.at_level(logging.ERROR, logger="httpx_views"):
-        assert serve(app, "/admin").status == 500
+        assert send(app, "/admin").status == 500
     assert called == []
     assert len(errors(caplog)) == 1
     assert_still_serving(app)
@@ -771,7 +703,7 @@ def test_policy_raising_http_exception_is_that_response() -> None:
     app = App(security_policy=Policy())
     called = []
     app.add_route("/admin", lambda request: called.append(1), permission="p")
-    res = serve(app, "/admin")
+    res = send(app, "/admin")
     assert res.status == 401
     assert res.header("WWW-Authenticate") == 'Bearer realm="api"'
     assert called == []
@@ -784,7 +716,7 @@ def test_identity_error_in_unprotected_view_is_500_logged_once(
     app = ok_app(security_policy=policy)
     app.add_route("/me", lambda request: f"hello {request.identity}")
     with caplog.at_level(logging.ERROR, logger="httpx_views"):
-        assert serve(app, "/me").status == 500
+        assert send(app, "/me").status == 500
     assert len(errors(caplog)) == 1
     policy.healthy = True
-    assert serve(app, "/me").body == b"hello alice"
+    assert send(app, "/me").body == b"hello alice"
