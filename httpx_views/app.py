@@ -346,10 +346,11 @@ class App:
         """Answer one request (the PEP 3333 interface)."""
         if not self._frozen:
             self._freeze()
-        request = Request(environ)
-        # The App writes request attributes straight into the instance dict:
+        # Request(environ) without WebOb's checks of arguments not given;
+        # the App writes request attributes straight into the instance dict:
         # WebOb's ad-hoc attribute hook would cost more than routing does.
-        request.__dict__["app"] = self
+        request = Request.__new__(Request)
+        request.__dict__.update(environ=environ, app=self)
         try:
             response = self._dispatch(request)
         except Exception as exc:

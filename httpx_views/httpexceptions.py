@@ -498,20 +498,19 @@ class HTTPException(Response, Exception):
         media_type = _negotiate(accept) if accept else _TEXT
         headerlist = self._headerlist
         if not (
-            # As HTTPException() built it, headers perhaps added ...
+            # As HTTPException() built it, headers perhaps added:
             self.detail is None
             and self.comment is None
             and len(headerlist) >= 2
             and headerlist[0] is _DEFAULT_TYPE
             and headerlist[1] is _NO_LENGTH
             and vars(self).keys().isdisjoint(_RENDERING_ATTRIBUTES)
-            # ... with a body that takes nothing from the request.
-            and not _lookups(self.body_template_obj)
         ):
             self._set_body(media_type, self._render(media_type, environ))
             return False
         # Such an exception sends the same headers and body for the same
-        # class, media type and added headers: prepare those once.
+        # class (whose attributes are taken as fixed), media type and added
+        # headers: prepare those once.
         key = (type(self), media_type, *headerlist[2:])
         try:
             prepared = _prepared.get(key)
@@ -525,7 +524,11 @@ class HTTPException(Response, Exception):
         page = self._render(media_type, environ)
         self._set_body(media_type, page)
         _check_headerlist(headerlist)
-        if any(name.lower() == "location" for name, _value in headerlist):
+        if _lookups(self.body_template_obj) or any(
+            name.lower() == "location" for name, _value in headerlist
+        ):
+            # The body takes values from the request, or WebOb will rewrite
+            # the Location: nothing to keep.
             return False
         if len(_prepared) >= _CACHE_MAX:
             _prepared.clear()
