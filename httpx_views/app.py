@@ -502,7 +502,9 @@ class App:
         attributes.pop("_response", None)
         entry = self._find_exception_view(request, exc)
         if entry is None:
-            if isinstance(exc, _HTTP_EXCEPTIONS):
+            if isinstance(exc, HTTPException):
+                return exc
+            if isinstance(exc, webob.exc.HTTPException):
                 return _as_response(exc)
             if isinstance(exc, UnicodeDecodeError):
                 # Undecodable input (a query string, a form) is the client's
