@@ -203,10 +203,10 @@ def _specificity(media_range: str) -> int:
 
 def _choose_media_type(header: str) -> str:
     accept = create_accept_header(header)
-    # Unlike Pyramid (which then answers HTML), a malformed header gets the
-    # most conservative format: we cannot know what the client wants.
+    # As in Pyramid, a malformed header is ignored, as RFC 9110 allows, and
+    # the client taken to accept anything: the first offer, HTML.
     if not isinstance(accept, AcceptValidHeader):
-        return _TEXT
+        return _HTML
     acceptable = accept.acceptable_offers(_OFFERS)
     if not acceptable:
         return _TEXT
@@ -355,8 +355,8 @@ class HTTPException(Response, Exception):
     #   response, no HEAD special case, ${br} instead of markup in templates,
     #   ``location`` is not made relative to the request before rendering;
     # - negotiation also offers application/problem+json, prefers a type the
-    #   client names over an equally weighted wildcard, answers a malformed
-    #   Accept with text and caches its decision per header value;
+    #   client names over an equally weighted wildcard and caches its
+    #   decision per header value;
     # - rendered bodies are cached by everything they are made of;
     # - every negotiated body carries Vary: Accept;
     # - CR, LF and NUL are refused in all header values, not just some;

@@ -552,10 +552,10 @@ BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
         # nothing we offer is acceptable
         ("image/png", TEXT),
         ("text/*;q=0", TEXT),
-        # malformed: plain text (Pyramid would answer HTML)
-        ("invalid", TEXT),
-        ("application/json;q=2", TEXT),
-        ("text/html;q=x", TEXT),
+        # malformed: ignored, as in Pyramid, so anything goes: HTML
+        ("invalid", HTML),
+        ("application/json;q=2", HTML),
+        ("text/html;q=x", HTML),
     ],
 )
 def test_negotiation_picks_the_media_type(accept: str | None, expected: str) -> None:
