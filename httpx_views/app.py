@@ -12,7 +12,6 @@ way: no route is :class:`HTTPNotFound`, a wrong method is
 from __future__ import annotations
 
 import json
-import logging
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from types import MappingProxyType
@@ -39,13 +38,25 @@ from .request import TEXT_PLAIN, Request
 from .routing import ConfigurationError, Match, Route, Router
 
 if TYPE_CHECKING:
+    import logging
+
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
     from .security import SecurityPolicy
 
 __all__ = ["App", "ExceptionView", "View"]
 
-logger = logging.getLogger("httpx_views")
+
+def _logger() -> logging.Logger:
+    """The ``httpx_views`` logger (configure it by that name).
+
+    Imported on first use: most requests log nothing, and the logging
+    package costs more to import than all of httpx_views.
+    """
+    import logging
+
+    return logging.getLogger("httpx_views")
+
 
 #: A view: called with the request, returns a response or a plain value.
 View = Callable[[Request], Any]
@@ -424,7 +435,7 @@ class App:
                     f"{_patterns(self.router.candidates(path))} allow "
                     f"{', '.join(allow)}."
                 )
-                logger.info("405 %s", detail)
+                _logger().info("405 %s", detail)
             # Returned rather than raised (the same, and cheaper).
             return self._handle_exception(
                 request, HTTPMethodNotAllowed(detail=detail, allow=allow)
@@ -448,7 +459,7 @@ class App:
                 f"No route matches {path!r}. Routes: "
                 f"{_patterns(self.router.routes) or 'none'}."
             )
-            logger.info("404 %s", detail)
+            _logger().info("404 %s", detail)
         return self._handle_exception(request, HTTPNotFound(detail=detail))
 
     def _appends_slash(self, path: str) -> bool:
@@ -466,7 +477,7 @@ class App:
         detail = None
         if self.debug:
             detail = f"Route {request.matched_route.pattern!r}: {why}."  # type: ignore[union-attr]
-            logger.info("403 %s", detail)
+            _logger().info("403 %s", detail)
         raise HTTPForbidden(detail=detail, result=why)
 
     def _to_response(
@@ -567,7 +578,7 @@ class App:
 
     def _log_error(self, request: Request, exc: BaseException) -> None:
         environ = request.environ
-        logger.error(
+        _logger().error(
             # %r: a path may hold CR or LF, which must not forge log lines.
             "%s %r failed: %s: %s",
             environ.get("REQUEST_METHOD"),

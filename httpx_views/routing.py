@@ -110,6 +110,7 @@ class PathPattern:
 
     __slots__ = (
         "_converters",
+        "_head",
         "_template",
         "names",
         "prefix",
@@ -124,10 +125,11 @@ class PathPattern:
         self.names: tuple[str, ...] = tuple(
             p[0] for p in pieces if isinstance(p, tuple)
         )
-        #: ``None`` for a static pattern, else the compiled expression.
+        #: ``None`` for a static pattern, else the compiled expression for
+        #: the path after the literal leading segments.
         self.regex: re.Pattern[str] | None = None
-        #: The literal leading segments (``("users",)`` for ``/users/{id}``).
         self.prefix: tuple[str, ...] = ()
+        self._head = ""
         self._converters: tuple[tuple[str, Callable[[str], Any]], ...] = ()
         # For url_path: (quoted literal text, placeholder name or "", the
         # characters its value keeps unquoted).
@@ -147,6 +149,18 @@ class PathPattern:
             self._compile(pieces)
 
     def _compile(self, pieces: list[str | tuple[str, str]]) -> None:
+        first = pieces[0]
+        head = ""
+        if isinstance(first, str):
+            head = first[: first.rfind("/") + 1]
+            if head:
+                pieces = [first[len(head) :], *pieces[1:]]
+        #: The literal leading segments (``("users",)`` for ``/users/{id}``).
+        self.prefix = tuple(head.split("/")[1:-1])
+        # The expression matches what follows the literal head: patterns
+        # that differ only there ("/r1/{id}", "/r2/{id}") share one
+        # expression, which re compiles once.
+        self._head = head
         regex = []
         converters = []
         for piece in pieces:
@@ -168,9 +182,6 @@ class PathPattern:
         except (re.error, DeprecationWarning) as exc:
             raise ConfigurationError(f"route pattern {self.source!r}: {exc}") from None
         self._converters = tuple(converters)
-        first = pieces[0]
-        head = first[: first.rfind("/") + 1] if isinstance(first, str) else ""
-        self.prefix = tuple(head.split("/")[1:-1])
 
     def match(self, path: str) -> dict[str, Any] | None:
         """Return the converted values if *path* matches, else ``None``.
@@ -180,7 +191,10 @@ class PathPattern:
         regex = self.regex
         if regex is None:
             return {} if path == self.source else None
-        found = regex.fullmatch(path)
+        head = self._head
+        if not path.startswith(head):
+            return None
+        found = regex.fullmatch(path, len(head))
         if found is None:
             return None
         params: dict[str, Any] = found.groupdict()
