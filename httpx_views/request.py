@@ -8,6 +8,7 @@ plain value, the identity the security policy gives, and URLs for named routes.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import webob
@@ -41,8 +42,9 @@ class Request(webob.Request):
 
     # Declared on the class so that WebOb's ad-hoc attribute machinery stores
     # them on the instance instead of in the WSGI environ.
-    #: The values the matched route captured, converted (``{id:int}`` -> int).
-    matchdict: dict[str, Any] = {}  # noqa: RUF012 - replaced, never mutated
+    #: The values the matched route captured, converted (``{id:int}`` -> int);
+    #: empty, and read-only, where no route matched.
+    matchdict: Mapping[str, Any] = MappingProxyType({})
     #: The route that matched, or ``None`` (Not Found, or a test request).
     matched_route: Route | None = None
     #: The exception an exception view is answering, else ``None``.

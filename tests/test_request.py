@@ -119,3 +119,11 @@ def test_decodable_body_reads_as_webob_does() -> None:
     assert request.json == {"b": 2}
     request.text = "é"
     assert request.body == "é".encode()
+
+
+def test_matchdict_without_a_route_is_empty_and_read_only() -> None:
+    request = Request.blank("/")
+    assert dict(request.matchdict) == {}
+    with pytest.raises(TypeError):
+        request.matchdict["x"] = 1  # type: ignore[index]
+    assert dict(Request.blank("/").matchdict) == {}
