@@ -34,7 +34,7 @@ from .httpexceptions import (
     _check_headerlist,
     status_map,
 )
-from .request import TEXT_PLAIN, Request
+from .request import TEXT_PLAIN, UNTOUCHED_HEADERS, Request
 from .routing import ConfigurationError, Match, Route, Router
 
 if TYPE_CHECKING:
@@ -637,6 +637,13 @@ def _with_body(response: webob.Response, value: str | bytes) -> WSGIApplication:
     """
     if response.conditional_response:
         return _set_body(response, value)
+    if response.headerlist == UNTOUCHED_HEADERS:
+        # At most the status changed (the Twisted example's 402): the headers
+        # are known, text is UTF-8.
+        body = value.encode("utf-8") if isinstance(value, str) else value
+        return _Body(
+            response.status, [TEXT_PLAIN, ("Content-Length", str(len(body)))], body
+        )
     headers = []
     content_type = None
     checked = True  # while every header is one of request.response's own

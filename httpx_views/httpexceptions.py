@@ -495,7 +495,10 @@ class HTTPException(Response, Exception):
         if not (type(app_iter) is list and app_iter == _NO_BODY) and self.has_body:
             return False
         accept = environ.get("HTTP_ACCEPT")
-        media_type = _negotiate(accept) if accept else _TEXT
+        if not accept:
+            media_type = _TEXT
+        else:  # _negotiate(accept), its cache looked up inline
+            media_type = _negotiated.get(accept) or _negotiate(accept)
         headerlist = self._headerlist
         if not (
             # As HTTPException() built it, headers perhaps added:
@@ -511,7 +514,10 @@ class HTTPException(Response, Exception):
         # Such an exception sends the same headers and body for the same
         # class (whose attributes are taken as fixed), media type and added
         # headers: prepare those once.
-        key = (type(self), media_type, *headerlist[2:])
+        if len(headerlist) == 2:
+            key: tuple[object, ...] = (type(self), media_type)
+        else:
+            key = (type(self), media_type, *headerlist[2:])
         try:
             prepared = _prepared.get(key)
         except TypeError:  # a header that is not text: let __call__ refuse it

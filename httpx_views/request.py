@@ -183,7 +183,7 @@ def _new_response() -> webob.Response:
     vars(response).update(
         _status="200 OK",
         _headers=None,
-        _headerlist=[TEXT_PLAIN, _EMPTY],
+        _headerlist=list(UNTOUCHED_HEADERS),
         _app_iter=[b""],
         conditional_response=False,
     )
@@ -192,4 +192,5 @@ def _new_response() -> webob.Response:
 
 #: The Content-Type header of ``request.response`` as first made.
 TEXT_PLAIN = ("Content-Type", "text/plain; charset=UTF-8")
-_EMPTY = ("Content-Length", "0")
+#: The headers of ``request.response`` as first made.
+UNTOUCHED_HEADERS = [TEXT_PLAIN, ("Content-Length", "0")]
