@@ -140,7 +140,8 @@ class App:
         self._exception_views: dict[type[BaseException], list[ExceptionView]] = {}
         self._views_by_class: dict[object, tuple[ExceptionView, ...]] = {}
         self._frozen = False
-        # Whether any Not Found view redirects to the path with a slash.
+        # Whether any Not Found view redirects to the path with a slash; set
+        # when the configuration freezes, so a miss can skip the lookup.
         self._append_slash = False
 
     # -- configuration ---------------------------------------------------------
@@ -269,7 +270,6 @@ class App:
 
         def register(view: ViewT) -> ViewT:
             self._add_exception_view(HTTPNotFound, view, path_prefix, append_slash)
-            self._append_slash = self._append_slash or append_slash
             return view
 
         return register if view is None else register(view)
@@ -389,6 +389,9 @@ class App:
 
     def _freeze(self) -> None:
         self.router.freeze()
+        self._append_slash = any(
+            entry.append_slash for entry in self._exception_views.get(HTTPNotFound, ())
+        )
         self._frozen = True
 
     def _dispatch(self, request: Request) -> WSGIApplication:
@@ -625,8 +628,8 @@ class _Body:
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [self.body]
 
 
-def _ok(content_type: tuple[str, str], body: bytes) -> _Body:
-    return _Body("200 OK", [content_type, ("Content-Length", str(len(body)))], body)
+def _ok(content_type: tuple[str, str], body: bytes, status: str = "200 OK") -> _Body:
+    return _Body(status, [content_type, ("Content-Length", str(len(body)))], body)
 
 
 def _with_body(response: webob.Response, value: str | bytes) -> WSGIApplication:
@@ -641,9 +644,7 @@ def _with_body(response: webob.Response, value: str | bytes) -> WSGIApplication:
         # At most the status changed (the Twisted example's 402): the headers
         # are known, text is UTF-8.
         body = value.encode("utf-8") if isinstance(value, str) else value
-        return _Body(
-            response.status, [TEXT_PLAIN, ("Content-Length", str(len(body)))], body
-        )
+        return _ok(TEXT_PLAIN, body, response.status)
     headers = []
     content_type = None
     checked = True  # while every header is one of request.response's own
