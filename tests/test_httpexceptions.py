@@ -215,14 +215,19 @@ def test_status_map_has_every_registered_code() -> None:
     assert set(status_map) == IANA_CODES
 
 
-def test_status_map_holds_every_concrete_class_and_no_base() -> None:
-    public_classes = {
-        value
+def public_exception_classes() -> dict[str, type[HTTPException]]:
+    """The module's public HTTP exception classes, by name (aliases too)."""
+    return {
+        name: value
         for name, value in vars(httpexceptions).items()
         if isinstance(value, type)
         and issubclass(value, HTTPException)
         and not name.startswith("_")
     }
+
+
+def test_status_map_holds_every_concrete_class_and_no_base() -> None:
+    public_classes = set(public_exception_classes().values())
     assert set(status_map.values()) == public_classes - BASES
     assert not BASES & set(status_map.values())
 
@@ -263,14 +268,7 @@ def test_aliases_are_the_same_classes(alias: type, cls: type) -> None:
 def test_all_names_exist_and_cover_every_public_class() -> None:
     for name in httpexceptions.__all__:
         assert hasattr(httpexceptions, name), name
-    public_classes = {
-        name
-        for name, value in vars(httpexceptions).items()
-        if isinstance(value, type)
-        and issubclass(value, HTTPException)
-        and not name.startswith("_")
-    }
-    assert public_classes <= set(httpexceptions.__all__)
+    assert set(public_exception_classes()) <= set(httpexceptions.__all__)
 
 
 # -- the base class -----------------------------------------------------------
