@@ -28,6 +28,8 @@ the App against the WSGI specification as well.
 
 from __future__ import annotations
 
+import difflib
+import inspect
 import json as _json
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -93,10 +95,15 @@ def DummyRequest(
         the one the *app*'s policy gives, else ``None``.
     :param app: the App, for ``request.route_url`` and ``route_path``.
     :param environ_overrides: WSGI environ keys to set last, such as
-        ``REMOTE_ADDR="10.0.0.1"`` or ``**{"wsgi.url_scheme": "https"}``.
+        ``REMOTE_ADDR="10.0.0.1"`` or ``**{"wsgi.url_scheme": "https"}``:
+        upper case, or with a dot in them.
     :raises TypeError: for more than one body (*json*, *body*, or *params*
-        of a method that sends them as a form).
+        of a method that sends them as a form), and for any other keyword,
+        such as a misspelt ``identiy=``.
     """
+    for name in environ_overrides:
+        if not _is_environ_key(name):
+            raise TypeError(_unexpected_keyword(name))
     method = method.upper()
     query = form = None
     if params is not None:
@@ -140,6 +147,33 @@ def DummyRequest(
     if identity is not _UNSET:
         request.identity = identity
     return request
+
+
+def _is_environ_key(name: str) -> bool:
+    """Whether *name* looks like a WSGI environ key, not a misspelt keyword.
+
+    CGI variables are upper case (``REMOTE_ADDR``, ``HTTP_X_TOKEN``); the
+    keys that servers and middleware add have a dot (``wsgi.url_scheme``,
+    ``beaker.session``).
+    """
+    return name.isupper() or "." in name
+
+
+def _unexpected_keyword(name: str) -> str:
+    """The message of Python's own TypeError, with a suggestion if any."""
+    message = f"DummyRequest() got an unexpected keyword argument {name!r}"
+    keywords = [
+        parameter.name
+        for parameter in inspect.signature(DummyRequest).parameters.values()
+        if parameter.kind is not inspect.Parameter.VAR_KEYWORD
+    ]
+    close = difflib.get_close_matches(name, keywords, n=1)
+    if close:
+        return f"{message}; did you mean {close[0]!r}?"
+    return (
+        f"{message} (a WSGI environ key is upper case, like REMOTE_ADDR, "
+        "or has a dot, like wsgi.url_scheme)"
+    )
 
 
 def _pairs(params: _Params) -> list[tuple[str, Any]]:

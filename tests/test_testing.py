@@ -176,6 +176,47 @@ def test_dummy_request_environ_overrides() -> None:
     assert request.scheme == "https"
 
 
+@pytest.mark.parametrize(
+    "environ",
+    [
+        {"HTTP_X_FORWARDED_FOR": "10.0.0.1"},
+        {"CONTENT_TYPE": "text/csv"},
+        {"PATH": "/bin"},
+        {"wsgi.multithread": True},
+        {"beaker.session": {"user": "ann"}},
+        {"webob.adhoc_attrs": {"marker": 1}},
+    ],
+)
+def test_dummy_request_environ_keys_are_upper_case_or_dotted(
+    environ: dict[str, Any],
+) -> None:
+    request = DummyRequest("/", **environ)
+    for key, value in environ.items():
+        assert request.environ[key] == value
+
+
+@pytest.mark.parametrize(
+    ("keyword", "suggestion"),
+    [
+        ("identiy", "; did you mean 'identity'?"),
+        ("jsn", "; did you mean 'json'?"),
+        ("matchdic", "; did you mean 'matchdict'?"),
+        ("Params", "; did you mean 'params'?"),
+        ("header", "; did you mean 'headers'?"),
+        ("remote_addr", " (a WSGI environ key is upper case, like REMOTE_ADDR,"),
+        ("session", " (a WSGI environ key is upper case, like REMOTE_ADDR,"),
+    ],
+)
+def test_dummy_request_unknown_keyword_is_type_error(
+    keyword: str, suggestion: str
+) -> None:
+    message = f"DummyRequest() got an unexpected keyword argument '{keyword}'"
+    kwargs: dict[str, Any] = {keyword: 1}
+    with pytest.raises(TypeError) as info:
+        DummyRequest("/", **kwargs)
+    assert str(info.value).startswith(message + suggestion)
+
+
 def test_dummy_request_response_is_fresh_text_response() -> None:
     request = DummyRequest()
     assert not request.has_response
