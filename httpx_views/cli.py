@@ -8,9 +8,10 @@
 
 ``TARGET`` is ``package.module:attribute`` or ``path/to/file.py:attribute``;
 the attribute defaults to ``app``. The same command is ``python -m
-httpx_views``. Bad input -- an unknown module or file, a missing attribute,
-something that is not a WSGI application, a port in use -- is one line on
-stderr and exit status 2, never a traceback.
+httpx_views``. Bad input -- an unknown module or file, a target that fails
+to import in any way, a missing attribute, something that is not a WSGI
+application, a port in use -- is one line on stderr and exit status 2, never
+a traceback.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import sys
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType, ModuleType
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -63,7 +65,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         _print_error(str(exc))
         return 2
     except KeyboardInterrupt:
-        # Ctrl-C before the server runs (while importing the target, say).
+        # Ctrl-C while listing routes (importing the target, say); `serve`
+        # handles its own and says "Stopped.".
         return 130
     return status
 
@@ -182,17 +185,19 @@ def _load_target(target: str) -> Any:
             "or path/to/file.py:attribute"
         )
     obj: Any = module
-    for part in attr.split("."):
-        try:
-            obj = getattr(obj, part)
-        except AttributeError:
-            hint = ""
-            apps = [name for name, value in vars(module).items() if _is_app(value)]
-            if apps:
-                hint = f" (its App: {', '.join(apps)})"
-            raise _UsageError(
-                f"module {ref!r} has no attribute {attr!r}{hint}"
-            ) from None
+    # A module's __getattr__ (a lazy import, say) may raise anything.
+    with _reported(f"getting {attr!r} from {ref!r}"):
+        for part in attr.split("."):
+            try:
+                obj = getattr(obj, part)
+            except AttributeError:
+                hint = ""
+                apps = [n for n, value in vars(module).items() if _is_app(value)]
+                if apps:
+                    hint = f" (its App: {', '.join(apps)})"
+                raise _UsageError(
+                    f"module {ref!r} has no attribute {attr!r}{hint}"
+                ) from None
     return obj
 
 
@@ -203,7 +208,9 @@ def _load_wsgi_app(target: str) -> WSGIApplication:
         ``app(environ, start_response)``.
     """
     obj = _load_target(target)
-    what = _not_wsgi(obj)
+    # A proxy object may raise anything when asked its class.
+    with _reported(f"checking {target!r}"):
+        what = _not_wsgi(obj)
     if what is not None:
         raise _UsageError(f"{target!r} is not a WSGI application: {what}")
     return obj  # type: ignore[no-any-return]
@@ -211,7 +218,11 @@ def _load_wsgi_app(target: str) -> WSGIApplication:
 
 def _import_file(ref: str) -> ModuleType:
     path = Path(ref)
-    if not path.is_file():
+    try:
+        is_file = path.is_file()
+    except OSError as exc:  # a name too long, say
+        raise _UsageError(f"cannot read {ref!r}: {exc.strerror or exc}") from None
+    if not is_file:
         raise _UsageError(f"no such file: {ref!r}")
     # As `python path/file.py` would: the file's folder comes first on the
     # path, so that the file imports its neighbours.
@@ -225,11 +236,12 @@ def _import_file(ref: str) -> ModuleType:
         raise _UsageError(f"cannot import {ref!r}: not a Python file")
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
-    try:
-        spec.loader.exec_module(module)
-    except Exception as exc:
-        del sys.modules[name]
-        raise _UsageError(f"importing {ref!r} failed: {_describe_error(exc)}") from None
+    with _reported(f"importing {ref!r}"):
+        try:
+            spec.loader.exec_module(module)
+        except BaseException:
+            sys.modules.pop(name, None)
+            raise
     return module
 
 
@@ -238,28 +250,47 @@ def _import_module(name: str) -> ModuleType:
     # `python -m` does; both should find a module in the current folder.
     if "" not in sys.path and os.getcwd() not in sys.path:
         sys.path.insert(0, os.getcwd())
+    with _reported(f"importing {name!r}"):
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            # The target itself (or a package above it) is missing, as
+            # opposed to a module the target imports.
+            if exc.name is not None and (name + ".").startswith(exc.name + "."):
+                raise _UsageError(
+                    f"no module named {exc.name!r} (is it installed, or in the "
+                    "current folder?)"
+                ) from None
+            raise
+    return module
+
+
+@contextmanager
+def _reported(doing: str) -> Iterator[None]:
+    """Turn any exception in the block into a :class:`_UsageError`.
+
+    The target's own code runs in the block, so anything may come out of
+    it: ``SystemExit`` too (a script's ``sys.exit()`` at import time), and
+    exceptions whose ``str()`` fails. ``KeyboardInterrupt`` passes: that is
+    Ctrl-C (or, while serving, SIGTERM), not a broken target.
+
+    :param doing: what the block does, for the message: ``"importing 'x'"``.
+    """
     try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        # The target itself (or a package above it) is missing, as opposed
-        # to a module the target imports.
-        if exc.name is not None and (name + ".").startswith(exc.name + "."):
-            raise _UsageError(
-                f"no module named {exc.name!r} (is it installed, or in the "
-                "current folder?)"
-            ) from None
-        raise _UsageError(
-            f"importing {name!r} failed: {_describe_error(exc)}"
-        ) from None
-    except Exception as exc:
-        raise _UsageError(
-            f"importing {name!r} failed: {_describe_error(exc)}"
-        ) from None
+        yield
+    except (_UsageError, KeyboardInterrupt):
+        raise
+    except BaseException as exc:
+        raise _UsageError(f"{doing} failed: {_describe_error(exc)}") from None
 
 
 def _describe_error(exc: BaseException) -> str:
     """The exception on one line, with where it was raised."""
-    text = f"{type(exc).__name__}: {exc}"
+    try:
+        message = str(exc)
+    except Exception:
+        message = "<exception str() failed>"  # as Python's traceback says
+    text = f"{type(exc).__name__}: {message}" if message else type(exc).__name__
     if isinstance(exc, SyntaxError):
         return text  # its message already says file and line
     frames = traceback.extract_tb(exc.__traceback__)
@@ -282,7 +313,7 @@ def _not_wsgi(obj: Any) -> str | None:
         return f"it is a {type(obj).__name__}, which cannot be called"
     try:
         signature = inspect.signature(obj)
-    except (TypeError, ValueError):
+    except Exception:  # TypeError, ValueError, or anything from a proxy
         return None  # no signature to check (a builtin, say): give it a go
     try:
         signature.bind(object(), object())
@@ -296,39 +327,68 @@ def _not_wsgi(obj: Any) -> str | None:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from waitress.server import create_server
-
-    app = _load_wsgi_app(args.target)
-    _configure_logging()
+    # First of all, before anything slow: a SIGTERM that comes as soon as
+    # the process has started (a supervisor stopping it at once, say) stops
+    # it as cleanly as one while it serves, even in the middle of importing
+    # the target or binding the port.
+    on_signal = _StopOnSignal()
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    server = None
     try:
-        server = create_server(
-            _AccessLog(app, logging.getLogger("httpx_views.access")),
-            host=args.host,
-            port=args.port,
-            threads=args.threads,
-        )
-    except (OSError, ValueError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
-        raise _UsageError(
-            f"cannot listen on {args.host}:{args.port}: {reason}"
-        ) from None
+        from waitress.server import create_server
 
-    def stop(signum: int, frame: FrameType | None) -> None:
-        # Waitress ends its loop cleanly on KeyboardInterrupt (and lets its
-        # worker threads finish the requests in hand); SIGTERM does the same.
-        raise KeyboardInterrupt
-
-    # Before the URL is out: whoever reads it may signal at once.
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    urls = ", ".join(_url(host, port) for host, port in _addresses(server))
-    print(f"Serving {args.target} on {urls} (Ctrl-C to stop)", flush=True)
-    try:
-        server.run()
+        app = _load_wsgi_app(args.target)
+        _configure_logging()
+        try:
+            server = create_server(
+                _AccessLog(app, logging.getLogger("httpx_views.access")),
+                host=args.host,
+                port=args.port,
+                threads=args.threads,
+            )
+        except (OSError, ValueError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+            raise _UsageError(
+                f"cannot listen on {args.host}:{args.port}: {reason}"
+            ) from None
+        if on_signal.stopping:  # the target's import swallowed the _Stop
+            raise _Stop
+        urls = ", ".join(_url(host, port) for host, port in _addresses(server))
+        print(f"Serving {args.target} on {urls} (Ctrl-C to stop)", flush=True)
+        server.run()  # ends on _Stop: Waitress handles it as a Ctrl-C
+    except _Stop:
+        pass
     finally:
-        server.close()
+        on_signal.stopping = True  # from now on, a signal changes nothing
+        if server is not None:
+            server.close()
     print("Stopped.", flush=True)
     return 0
+
+
+class _Stop(KeyboardInterrupt):
+    """Raised in the main thread by SIGTERM or SIGINT while serving.
+
+    A ``KeyboardInterrupt``, so that Waitress ends its loop on it as on
+    Ctrl-C, cleanly (letting its worker threads finish the requests in
+    hand), and the loader lets it through as it lets Ctrl-C.
+    """
+
+
+class _StopOnSignal:
+    """The SIGTERM and SIGINT handler of ``serve``: raise :class:`_Stop` once.
+
+    Later signals are ignored, so that they cannot break off the shutdown.
+    """
+
+    def __init__(self) -> None:
+        self.stopping = False
+
+    def __call__(self, signum: int, frame: FrameType | None) -> None:
+        if not self.stopping:
+            self.stopping = True
+            raise _Stop
 
 
 def _addresses(server: Any) -> list[tuple[str, int]]:

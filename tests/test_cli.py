@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -220,6 +221,131 @@ def test_cli_import_error_names_the_file_and_line(bad_files: Path) -> None:
     assert_one_line_error(result, "broken_code.py, line 1)")
 
 
+# -- a target that fails to import in any way: one line, exit status 2 ----------
+
+FAILING_TARGETS = {
+    "str_fails.py": (
+        "class Unprintable(Exception):\n"
+        "    def __str__(self):\n"
+        "        raise RuntimeError('no text either')\n"
+        "raise Unprintable()\n"
+    ),
+    "lazy_import_error.py": (
+        "def __getattr__(name):\n"
+        "    raise ImportError(f'{name} needs the extra [web]')\n"
+    ),
+    "lazy_other_error.py": (
+        "def __getattr__(name):\n    raise RuntimeError('not configured')\n"
+    ),
+    "lazy_str_fails.py": (
+        "import str_fails_too\n"
+        "def __getattr__(name):\n"
+        "    raise str_fails_too.Unprintable()\n"
+    ),
+    "str_fails_too.py": (
+        "class Unprintable(Exception):\n"
+        "    def __str__(self):\n"
+        "        raise RuntimeError('no text either')\n"
+    ),
+    "multi_line.py": "raise ValueError('first line\\nsecond line')\n",
+    "imports_bad_syntax.py": "import bad_syntax\n",
+    "bad_syntax.py": "app = (\n",
+    "exits.py": "import sys\nsys.exit(3)\n",
+    "exits_bare.py": "raise SystemExit\n",
+    "exits_with_message.py": "import sys\nsys.exit('no config file')\n",
+    "proxy.py": (
+        "class Proxy:\n"
+        "    @property\n"
+        "    def __class__(self):\n"
+        "        raise RuntimeError('outside of a context')\n"
+        "app = Proxy()\n"
+    ),
+}
+
+
+@pytest.fixture
+def failing_targets(tmp_path: Path) -> Path:
+    for name, source in FAILING_TARGETS.items():
+        (tmp_path / name).write_text(source)
+    return tmp_path
+
+
+UNPRINTABLE = r"Unprintable: <exception str\(\) failed>"
+
+
+def where(file: str, line: int) -> str:
+    """The end of the error line: where the target raised, as a pattern."""
+    return rf" \(\S*{re.escape(file)}, line {line}\)$"
+
+
+LONG_NAME = "x" * 300 + ".py"
+
+# target: a pattern for the error line, after "httpx-views: error: ".
+FAILURES = {
+    "str_fails.py": rf"importing 'str_fails\.py' failed: {UNPRINTABLE}"
+    + where("str_fails.py", 4),
+    "str_fails": rf"importing 'str_fails' failed: {UNPRINTABLE} \(",
+    "lazy_import_error.py": r"getting 'app' from 'lazy_import_error\.py' failed: "
+    r"ImportError: app needs the extra \[web\]" + where("lazy_import_error.py", 2),
+    "lazy_import_error:web.app": r"getting 'web\.app' from 'lazy_import_error' "
+    r"failed: ImportError: web needs",
+    "lazy_other_error.py": r"getting 'app' from 'lazy_other_error\.py' failed: "
+    r"RuntimeError: not configured" + where("lazy_other_error.py", 2),
+    "lazy_str_fails.py": rf"failed: {UNPRINTABLE}" + where("lazy_str_fails.py", 3),
+    "multi_line.py": r"failed: ValueError: first line second line"
+    + where("multi_line.py", 1),
+    "imports_bad_syntax.py": r"'imports_bad_syntax\.py' failed: SyntaxError: ",
+    "imports_bad_syntax": r"'imports_bad_syntax' failed: SyntaxError: ",
+    "exits.py": r"importing 'exits\.py' failed: SystemExit: 3" + where("exits.py", 2),
+    "exits": r"importing 'exits' failed: SystemExit: 3" + where("exits.py", 2),
+    "exits_bare.py": r"failed: SystemExit" + where("exits_bare.py", 1),
+    "exits_with_message.py": r"failed: SystemExit: no config file \(",
+    "proxy.py": r"checking 'proxy\.py' failed: RuntimeError: outside of a context"
+    + where("proxy.py", 4),
+    LONG_NAME: r"cannot read 'x{300}\.py': File name too long$",
+}
+
+
+@pytest.mark.parametrize("command", ["serve", "routes"])
+@pytest.mark.parametrize(
+    ("target", "pattern"),
+    FAILURES.items(),
+    ids=[target if target != LONG_NAME else "long-name" for target in FAILURES],
+)
+def test_cli_failing_target_is_one_line_and_status_2(
+    failing_targets: Path, command: str, target: str, pattern: str
+) -> None:
+    port = ["--port", "0"] if command == "serve" else []
+    result = run(command, target, *port, cwd=failing_targets)
+    assert_one_line_error(result, "")
+    assert "Traceback" not in result.stderr
+    assert re.search(pattern, result.stderr), result.stderr
+
+
+def test_cli_routes_target_without_signature_is_given_a_go(tmp_path: Path) -> None:
+    # An object that cannot tell its signature may still be an application.
+    (tmp_path / "opaque.py").write_text(
+        "class Opaque:\n"
+        "    @property\n"
+        "    def __signature__(self):\n"
+        "        raise RuntimeError('outside of a context')\n"
+        "    def __call__(self, environ, start_response):\n"
+        "        return []\n"
+        "app = Opaque()\n"
+    )
+    result = run("routes", "opaque.py", cwd=tmp_path)
+    assert_one_line_error(result, "a WSGI application but not an httpx_views App")
+
+
+def test_cli_keyboard_interrupt_at_import_is_an_interruption(tmp_path: Path) -> None:
+    # It is how Python reports Ctrl-C: exit status 130, as a shell reports
+    # SIGINT, and no traceback.
+    (tmp_path / "interrupted.py").write_text("raise KeyboardInterrupt\n")
+    result = run("routes", "interrupted.py", cwd=tmp_path)
+    assert result.returncode == 130, result
+    assert (result.stdout, result.stderr) == ("", "")
+
+
 # -- serve ---------------------------------------------------------------------
 
 
@@ -237,11 +363,20 @@ def serve(request: pytest.FixtureRequest) -> Iterator[list[subprocess.Popen[byte
                 stream.close()
 
 
+def launch(
+    started: list[subprocess.Popen[bytes]], *args: str
+) -> subprocess.Popen[bytes]:
+    """Start ``serve *args`` on a free port of 127.0.0.1, in *started*."""
+    process = spawn(sys.executable, "-m", "httpx_views", "serve", *args, "--port", "0")
+    started.append(process)
+    return process
+
+
 def start(
     started: list[subprocess.Popen[bytes]], *args: str
 ) -> tuple[subprocess.Popen[bytes], int]:
-    process = spawn(sys.executable, "-m", "httpx_views", "serve", *args, "--port", "0")
-    started.append(process)
+    """:func:`launch`, then read the "Serving" line: the process and port."""
+    process = launch(started, *args)
     return process, read_port(process, r"^Serving \S+ on http://127\.0\.0\.1:(\d+) ")
 
 
@@ -324,3 +459,104 @@ def test_cli_serve_port_in_use_is_one_line_and_status_2() -> None:
         result = run("serve", "examples/payment_required.py", "--port", str(port))
     assert_one_line_error(result, f"cannot listen on 127.0.0.1:{port}")
     assert "in use" in result.stderr
+
+
+# -- serve: a signal during start-up stops it as cleanly -------------------------
+
+# A target that takes long to import, and says when it has begun.
+SLOW_IMPORT = "import time\nprint('importing for 60 s', flush=True)\ntime.sleep(60)\n"
+
+# A target that holds the server between its "Serving" line and its loop,
+# as a slow machine may: the line is out, so a signal may come, while the
+# loop is not running yet.
+SLOW_LOOP_START = """\
+import sys, time
+from httpx_views import App
+
+app = App()
+
+
+class PauseAfterServingLine:
+    def __init__(self, stream):
+        self.stream = stream
+        self.pause = False
+
+    def write(self, text):
+        self.pause = self.pause or text.startswith("Serving ")
+        return self.stream.write(text)
+
+    def flush(self):
+        self.stream.flush()
+        if self.pause:
+            self.pause = False
+            time.sleep(60)
+
+
+sys.stdout = PauseAfterServingLine(sys.stdout)
+"""
+
+
+def stop_cleanly(process: subprocess.Popen[bytes], stop_signal: signal.Signals) -> str:
+    """Send *stop_signal*; check that *process* stopped cleanly and in time.
+
+    :returns: what it printed on stdout, after any line already read.
+    """
+    os.kill(process.pid, stop_signal)
+    out, err = process.communicate(timeout=TIMEOUT)
+    assert process.returncode == 0, (out, err)
+    assert out.endswith(b"Stopped.\n"), out
+    assert err == b"", err
+    return out.decode()
+
+
+def catches(pid: int, signum: int) -> bool:
+    """Whether process *pid* has a handler for signal *signum* (Linux)."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    caught = re.search(r"^SigCgt:\s*([0-9a-f]+)$", status, re.MULTILINE)
+    assert caught is not None, status
+    return bool(int(caught[1], 16) >> (signum - 1) & 1)
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="Linux /proc")
+@pytest.mark.parametrize("delay", [0, 0.005, 0.02, 0.05, 0.1])
+def test_cli_serve_sigterm_soon_after_start_stops_cleanly(
+    serve: list[subprocess.Popen[bytes]], delay: float
+) -> None:
+    # The earliest a signal can be caught: as soon as the handler is in,
+    # which happens before Waitress and the target are imported. (Sooner,
+    # as Python starts and imports httpx_views itself, nothing of the
+    # command runs yet: SIGTERM kills the process as it kills any.)
+    process = launch(serve, "examples/payment_required.py")
+    deadline = time.monotonic() + TIMEOUT
+    while not catches(process.pid, signal.SIGTERM):
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, "no SIGTERM handler installed"
+        time.sleep(0.001)
+    time.sleep(delay)
+    out = stop_cleanly(process, signal.SIGTERM)
+    assert re.fullmatch(
+        r"(Serving \S+ on http://127\.0\.0\.1:\d+ .*\n)?Stopped\.\n", out
+    )
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
+def test_cli_serve_signal_while_importing_target_stops_cleanly(
+    serve: list[subprocess.Popen[bytes]], tmp_path: Path, stop_signal: signal.Signals
+) -> None:
+    (tmp_path / "slow.py").write_text(SLOW_IMPORT)
+    process = launch(serve, str(tmp_path / "slow.py"))
+    read_port(process, r"^importing for (\d+) s$")
+    # At once, not after the 60 s the import would take.
+    assert stop_cleanly(process, stop_signal) == "Stopped.\n"
+
+
+@pytest.mark.parametrize("pause_before_loop", [False, True])
+def test_cli_serve_sigterm_right_after_serving_line_stops_cleanly(
+    serve: list[subprocess.Popen[bytes]], tmp_path: Path, pause_before_loop: bool
+) -> None:
+    target = "examples/payment_required.py"
+    if pause_before_loop:
+        target = str(tmp_path / "slow_loop_start.py")
+        Path(target).write_text(SLOW_LOOP_START)
+    process, _ = start(serve, target)
+    assert stop_cleanly(process, signal.SIGTERM) == "Stopped.\n"
