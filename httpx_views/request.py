@@ -3,19 +3,31 @@
 :class:`Request` is a :class:`webob.Request` with what a routed view needs on
 top: the values its route matched, a response it may adjust before returning a
 plain value, the identity the security policy gives, and URLs for named routes.
+
+What the client sent and WebOb decodes -- the query string, the form, the
+text or JSON body, the path -- raises :class:`HTTPBadRequest` when it cannot
+be decoded; a cookie that is not UTF-8 is left out of ``request.cookies``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import io
+import json
+from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import webob
+import webob.cookies
+from webob.compat import cgi_FieldStorage
+from webob.cookies import RequestCookies
+from webob.multidict import GetDict, MultiDict
 
 from .httpexceptions import HTTPBadRequest
 
 if TYPE_CHECKING:
+    from _typeshed import SupportsKeysAndGetItem
+
     from .app import App
     from .routing import Route
 
@@ -73,23 +85,104 @@ class Request(webob.Request):
     def response(self, value: webob.Response) -> None:
         self._response = value
 
-    # Decoding what the client sent fails by the client's fault: an unknown
-    # or non-UTF-8 charset, a broken multipart body, malformed JSON.
+    # Decoding what the client sent fails by the client's fault: 400, never
+    # a UnicodeDecodeError that would make a 500. WebOb is strict about the
+    # query string, path, text and JSON bodies, but decodes forms with
+    # errors="replace" (U+FFFD for any bad byte); POST undoes that below.
+
+    @property
+    def GET(self) -> GetDict:
+        """The query string's fields; 400 if they are not UTF-8."""
+        try:
+            return super().GET
+        except UnicodeDecodeError as exc:
+            raise HTTPBadRequest(detail="The query string is not valid UTF-8.") from exc
+
     @property
     def POST(self) -> Any:
-        """The form fields of the body; 400 if they cannot be decoded."""
+        """The form fields of the body; 400 if they cannot be decoded.
+
+        Names, text values and file names must be UTF-8, as WebOb wants
+        forms to be; file contents are bytes and never decoded.
+        """
         try:
-            return super().POST
-        except (ValueError, LookupError, DeprecationWarning) as exc:
-            raise _undecodable() from exc
+            form = super().POST
+        except (UnicodeError, DeprecationWarning) as exc:
+            # WebOb raises DeprecationWarning for a charset other than UTF-8.
+            raise HTTPBadRequest(detail="The form data is not UTF-8.") from exc
+        except (ValueError, LookupError) as exc:
+            raise HTTPBadRequest(detail="The form data cannot be decoded.") from exc
+        environ = self.environ
+        # Checked once per parse: (WebOb's form, the form to give out).
+        checked = environ.get(_CHECKED_FORM)
+        if checked is not None and checked[0] is form:
+            return checked[1]
+        strict = self._strict_form() if _has_replacement(form) else form
+        environ[_CHECKED_FORM] = (form, strict)
+        return strict
+
+    def _strict_form(self) -> MultiDict[str, Any]:
+        """Parse the form as WebOb does, but refuse bytes that are not UTF-8.
+
+        Only for a form in which WebOb's parse put U+FFFD: the client may
+        have sent that character, or bytes that are not UTF-8.
+        """
+        environ = {**self.environ, "QUERY_STRING": ""}  # as WebOb's POST
+        environ.setdefault("CONTENT_LENGTH", "0")
+        try:
+            fields = cgi_FieldStorage(
+                fp=_UTF8Lines(self.body),
+                environ=environ,
+                keep_blank_values=True,
+                encoding="utf8",
+                errors="strict",
+            )
+            return MultiDict.from_fieldstorage(fields)
+        except UnicodeError as exc:
+            raise HTTPBadRequest(detail="The form data is not UTF-8.") from exc
+
+    @property
+    def cookies(self) -> RequestCookies:
+        """The request's cookies, less any that is not UTF-8.
+
+        WebOb decodes all cookies at once and raises on the first that is
+        not UTF-8. A 400 would then answer every request that reads any
+        cookie, until that one expires -- and a sibling subdomain can set
+        it for the whole domain. So it is left out, as WebOb already skips
+        cookie-pairs it cannot parse: the view sees it as absent.
+        """
+        return _Cookies(self.environ)
+
+    @cookies.setter
+    def cookies(
+        self, value: SupportsKeysAndGetItem[str, str] | Iterable[tuple[str, str]]
+    ) -> None:
+        webob.Request.cookies.__set__(self, value)
+
+    @property
+    def path_info(self) -> str:
+        """``PATH_INFO``, decoded; 400 if it is not UTF-8.
+
+        The App refuses such a path before any view runs; an exception
+        view answering that 400 still gets a 400 if it reads the path
+        (``request.path``, ``request.url`` ...), not a 500.
+        """
+        try:
+            return super().path_info
+        except UnicodeDecodeError as exc:
+            raise HTTPBadRequest(detail="The request path is not UTF-8.") from exc
+
+    @path_info.setter
+    def path_info(self, value: str) -> None:
+        webob.Request.path_info.__set__(self, value)
 
     @property
     def text(self) -> str:
         """The body as text in its charset; 400 if it cannot be decoded."""
         try:
             return super().text
-        except (ValueError, LookupError) as exc:
-            raise _undecodable() from exc
+        except (UnicodeError, LookupError) as exc:
+            raise HTTPBadRequest(detail=_NOT_IN_CHARSET) from exc
 
     @text.setter
     def text(self, value: str) -> None:
@@ -100,8 +193,20 @@ class Request(webob.Request):
         """The body parsed as JSON; 400 if it cannot be decoded."""
         try:
             return super().json_body
-        except (ValueError, LookupError) as exc:
-            raise _undecodable() from exc
+        except (UnicodeError, LookupError) as exc:
+            raise HTTPBadRequest(detail=_NOT_IN_CHARSET) from exc
+        except json.JSONDecodeError as exc:
+            # exc.msg is the parser's own wording, never the client's text.
+            raise HTTPBadRequest(
+                detail=f"The request body is not valid JSON: {exc.msg} "
+                f"(line {exc.lineno}, column {exc.colno})."
+            ) from exc
+        except RecursionError as exc:
+            detail = "The request body is JSON nested too deeply."
+            raise HTTPBadRequest(detail=detail) from exc
+        except ValueError as exc:  # an integer of over 4,300 digits
+            detail = "The request body is JSON with a number too long."
+            raise HTTPBadRequest(detail=detail) from exc
 
     @json_body.setter
     def json_body(self, value: Any) -> None:
@@ -169,8 +274,70 @@ class Request(webob.Request):
         return self.host_url + self.route_path(name, _query, **parts)
 
 
-def _undecodable() -> HTTPBadRequest:
-    return HTTPBadRequest(detail="The request body cannot be decoded.")
+_NOT_IN_CHARSET = "The request body cannot be decoded in its charset."
+
+# The environ key under which Request.POST keeps the form it checked.
+_CHECKED_FORM = "httpx_views.checked_form"
+# WebOb's own, under which RequestCookies keeps what it parsed.
+_COOKIES_CACHE = "webob._parsed_cookies"
+
+
+def _has_replacement(form: Any) -> bool:
+    """Whether U+FFFD is in a name, a text value or a file name of *form*."""
+    for name, value in form.items():
+        text = value if isinstance(value, str) else value.filename
+        if "\ufffd" in text or (name and "\ufffd" in name):
+            return True
+    return False
+
+
+class _UTF8Lines(io.BytesIO):
+    """A body whose lines, when cut at a length, end between characters.
+
+    cgi reads a form field 64 KiB at a time and decodes each piece on its
+    own: a character across a 64 KiB boundary would not decode (WebOb,
+    decoding with ``errors="replace"``, makes two U+FFFD of it).
+    """
+
+    def readline(self, size: int | None = -1, /) -> bytes:
+        line = super().readline(size)
+        if line and line[-1] >= 0x80:
+            # Inside a character, perhaps: add its continuation bytes
+            # (0x80-0xBF, at most three) to this line.
+            for _ in range(3):
+                byte = self.read(1)
+                if not byte:
+                    break
+                if not 0x80 <= byte[0] <= 0xBF:
+                    self.seek(-1, io.SEEK_CUR)
+                    break
+                line += byte
+        return line
+
+
+class _Cookies(RequestCookies):
+    """WebOb's request cookies, less those that are not UTF-8."""
+
+    @property
+    def _cache(self) -> dict[str, str]:
+        # WebOb's RequestCookies._cache, one cookie at a time.
+        environ = self._environ  # type: ignore[attr-defined]
+        header = environ.get("HTTP_COOKIE", "")
+        cached: tuple[dict[str, str], str | None] = environ.get(
+            _COOKIES_CACHE, ({}, None)
+        )
+        cache, cached_header = cached
+        if cached_header != header:
+            cache = {}
+            # parse_cookie: WebOb's, untyped; gives the pairs as bytes.
+            pairs = webob.cookies.parse_cookie(header)  # type: ignore[attr-defined]
+            for name, value in pairs:
+                try:
+                    cache[name.decode("utf-8")] = value.decode("utf-8")
+                except UnicodeDecodeError:
+                    continue
+            environ[_COOKIES_CACHE] = (cache, header)
+        return cache
 
 
 def _new_response() -> webob.Response:
