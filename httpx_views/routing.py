@@ -12,13 +12,16 @@ A pattern is a path starting with ``/``, written decoded (``/café``, not
 ``{name:path}``
     the rest of the path, non-empty, ``/`` included, as ``str``.
 ``{name:REGEX}``
-    any other spec is a regular expression, which may span ``/`` and may
-    nest braces (``{year:\\d{4}}``). It must not contain capturing groups:
-    write ``(?:...)``. Patterns are compiled with :data:`re.DOTALL`.
+    a spec that is not a bare word is a regular expression, which may span
+    ``/`` and may nest braces (``{year:\\d{4}}``). It must not contain
+    capturing groups: write ``(?:...)``. Patterns are compiled with
+    :data:`re.DOTALL`. A bare word must be one of the four names above:
+    ``{id:integer}`` is an error, not the expression ``integer``.
 
-Placeholders may share a segment with text (``/files/{stem}.{ext}``). The
-names ``int``, ``float``, ``uuid`` and ``path`` are reserved as specs; ``{``
-and ``}`` cannot appear as literal text. A value that matches the
+Placeholders may share a segment with text and with each other
+(``/files/{stem}.{ext}``, ``/{a:int}{b:int}``): each takes the longest
+value that lets the rest of the pattern match, as in a regular expression.
+``{`` and ``}`` cannot appear as literal text. A value that matches the
 expression but does not convert (an ``int`` with more digits than Python
 accepts) is a miss, never an error. ``/a`` and ``/a/`` are different paths.
 
@@ -42,6 +45,14 @@ whose literal prefix the path starts with: the route count does not matter.
 Expressions are compiled when a route is added; :meth:`Router.match` only
 reads, so a frozen router is safe to share between threads.
 
+Matching takes time linear in the path for every pattern made of built-in
+placeholders only, even where they share a segment (``LinearMatcher``). A
+pattern with a custom expression is matched by :mod:`re` as written, and re
+backtracks: nested quantifiers (``(?:a+)+``), or expressions that can match
+the same characters side by side (``{a:[a-z]+}{b:[a-z]+}``), take time
+quadratic or worse in the length of a hostile path. Keeping them bounded
+(``\\d{1,9}``) or apart (a ``/`` between) is the application's job.
+
 Example::
 
     router = Router()
@@ -59,6 +70,8 @@ import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias
 from urllib.parse import quote, urlencode
+
+from ._linear import LinearMatcher
 
 if TYPE_CHECKING:
     from uuid import UUID
@@ -99,6 +112,8 @@ _CONVERTERS: dict[str, tuple[str, Callable[[str], Any] | None]] = {
 _METHOD = re.compile(r"[!#$%&'*+.^_`|~0-9A-Z-]+")
 # Characters a path segment may hold unquoted (RFC 3986 pchar, minus '%').
 _LITERAL_SAFE = "/:@!$&'()*+,;="
+# A spec that looks like a converter's name is one, or a typo ("{id:integer}").
+_BARE_WORD = re.compile("[A-Za-z_][A-Za-z0-9_]*")
 
 
 class PathPattern:
@@ -111,6 +126,7 @@ class PathPattern:
     __slots__ = (
         "_converters",
         "_head",
+        "_linear",
         "_template",
         "names",
         "prefix",
@@ -131,6 +147,7 @@ class PathPattern:
         self.prefix: tuple[str, ...] = ()
         self._head = ""
         self._converters: tuple[tuple[str, Callable[[str], Any]], ...] = ()
+        self._linear: LinearMatcher | None = None
         # For url_path: (quoted literal text, placeholder name or "", the
         # characters its value keeps unquoted).
         template: list[tuple[str, str, str]] = []
@@ -182,6 +199,8 @@ class PathPattern:
         except (re.error, DeprecationWarning) as exc:
             raise ConfigurationError(f"route pattern {self.source!r}: {exc}") from None
         self._converters = tuple(converters)
+        if _backtracks(pieces):
+            self._linear = LinearMatcher(pieces)
 
     def match(self, path: str) -> dict[str, Any] | None:
         """Return the converted values if *path* matches, else ``None``.
@@ -194,10 +213,15 @@ class PathPattern:
         head = self._head
         if not path.startswith(head):
             return None
-        found = regex.fullmatch(path, len(head))
-        if found is None:
+        params: dict[str, Any] | None
+        linear = self._linear
+        if linear is not None and len(path) - len(head) >= linear.re_below:
+            params = linear.match(path[len(head) :])
+        else:
+            found = regex.fullmatch(path, len(head))
+            params = None if found is None else found.groupdict()
+        if params is None:
             return None
-        params: dict[str, Any] = found.groupdict()
         for name, converter in self._converters:
             try:
                 params[name] = converter(params[name])
@@ -207,6 +231,11 @@ class PathPattern:
 
     def build(self, parts: Mapping[str, Any]) -> str:
         """Return the quoted path with *parts* filled in.
+
+        The path never starts with ``//``, which a browser would read as
+        another host (``//evil.example``): the second ``/`` is quoted
+        instead, ``/%2Fevil.example``, which servers decode back to the path
+        that matched.
 
         :param parts: a value for each placeholder; ``str()`` is applied.
         :raises ValueError: for a missing or an unexpected part.
@@ -225,7 +254,8 @@ class PathPattern:
             out.append(literal)
             if name:
                 out.append(quote(str(parts[name]), safe=safe))
-        return "".join(out)
+        path = "".join(out)
+        return "/%2F" + path[2:] if path.startswith("//") else path
 
     def __repr__(self) -> str:
         return f"PathPattern({self.source!r})"
@@ -280,7 +310,14 @@ def _parse(source: str) -> list[str | tuple[str, str]]:
 
 
 def _check_custom(source: str, name: str, spec: str) -> None:
-    """Refuse a custom expression that does not compile or captures."""
+    """Refuse an unknown converter, or an expression that is bad or captures."""
+    if _BARE_WORD.fullmatch(spec):
+        raise ConfigurationError(
+            f"route pattern {source!r}: placeholder {name!r} has an unknown "
+            f"converter {spec!r}; the converters are {', '.join(_CONVERTERS)} "
+            f"(a regular expression that is not a bare word, such as "
+            f"(?:{spec}), matches the word itself)"
+        )
     try:
         groups = re.compile(spec, re.DOTALL).groups
     except re.error as exc:
@@ -293,6 +330,33 @@ def _check_custom(source: str, name: str, spec: str) -> None:
             f"route pattern {source!r}: placeholder {name!r} has a capturing "
             f"group in {spec!r}; use a non-capturing one, (?:...)"
         )
+
+
+# -- patterns re would match in more than linear time ----------------------
+
+
+def _backtracks(pieces: Sequence[str | tuple[str, str]]) -> bool:
+    """Whether re may take more than linear time to match *pieces*.
+
+    It may when a placeholder follows an unbounded one (any but ``uuid``)
+    with no ``/`` between, or when there are two ``path`` placeholders.
+    Otherwise the next ``/`` or the end of the path fixes where each
+    placeholder but a ``path`` one ends, and for each place where a ``path``
+    one may end, re reads no further than a few segments: linear time. A
+    custom expression is the application's business: re matches it as is.
+    """
+    specs = [piece[1] for piece in pieces if isinstance(piece, tuple)]
+    if any(spec and spec not in _CONVERTERS for spec in specs):
+        return False
+    unbounded = False  # an unbounded placeholder, and no '/' since
+    for piece in pieces:
+        if isinstance(piece, str):
+            unbounded = unbounded and "/" not in piece
+        elif unbounded:
+            return True
+        else:
+            unbounded = piece[1] != "uuid"
+    return specs.count("path") > 1
 
 
 class Route(NamedTuple):
