@@ -147,6 +147,42 @@ def _refuse_unsafe(name: str, value: str) -> None:
         raise ValueError(f"header {name!r} may not contain CR, LF or NUL")
     if not _TOKEN.fullmatch(name):
         raise ValueError(f"header name {name!r} is not an HTTP token")
+    if not value.isascii():
+        try:
+            value.encode("latin-1")
+        except UnicodeEncodeError:
+            # PEP 3333 sends header values as Latin-1; a server would fail
+            # (or mangle the value) half-way through the response.
+            raise ValueError(
+                f"header {name!r} holds characters outside Latin-1"
+            ) from None
+
+
+def _check_status(status: str) -> None:
+    """Refuse a status line a server could not send as it is.
+
+    :raises ValueError: unless *status* is three digits, a space and a
+        reason phrase of printable Latin-1 text (no CR, LF, NUL or other
+        control character).
+    """
+    if not (
+        isinstance(status, str)
+        and len(status) > 3
+        and status[:3].isdigit()
+        and status[:3].isascii()
+        and status[3] == " "
+        and status.isprintable()
+        and (status.isascii() or _is_latin1(status))
+    ):
+        raise ValueError(f"status line {status!r} is not a code and a phrase")
+
+
+def _is_latin1(text: str) -> bool:
+    try:
+        text.encode("latin-1")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _check_headerlist(headerlist: Iterable[tuple[str, str]]) -> None:
@@ -159,7 +195,10 @@ def _check_headerlist(headerlist: Iterable[tuple[str, str]]) -> None:
         # only the rare rest needs the precise search. (str.isprintable
         # rather than the method so that a non-str raises TypeError.)
         if not (
-            str.isprintable(name) and str.isprintable(value) and _TOKEN.fullmatch(name)
+            str.isprintable(name)
+            and str.isprintable(value)
+            and value.isascii()
+            and _TOKEN.fullmatch(name)
         ):
             _refuse_unsafe(name, value)
 
@@ -225,6 +264,18 @@ def _choose_media_type(header: str) -> str:
     return min(ranked)[3]
 
 
+def _length(body: bytes) -> tuple[str, str]:
+    return ("Content-Length", str(len(body)))
+
+
+def _media_type(environ: Environ) -> str:
+    """The media type to answer the request of *environ* in."""
+    accept = environ.get("HTTP_ACCEPT")
+    if not accept:
+        return _TEXT
+    return _negotiated.get(accept) or _negotiate(accept)
+
+
 def _negotiate(header: str) -> str:
     media_type = _negotiated.get(header)
     if media_type is None:
@@ -253,54 +304,45 @@ def _as_html(value: object) -> str:
 
 # Placeholders every body template gets from the exception itself.
 _OWN_VARS = frozenset({"br", "explanation", "detail", "comment", "html_comment"})
-_lookups_cache: dict[str, frozenset[str]] = {}
+
+# What the caches below may hold. Each is keyed on everything its value is
+# computed from, holds nothing taken from a request, and is bounded in
+# bytes: at most _MAX_ENTRIES entries of at most _MAX_ENTRY_TEXT characters
+# of key and value each (so well under 2 MB each, whatever clients send);
+# anything larger is computed every time instead. A plain dict is safe under
+# threads: get and set are atomic, and a lost entry is only recomputed.
+_MAX_ENTRIES = 256
+_MAX_ENTRY_TEXT = 4096
+# Detail and comment texts up to this length are worth caching by: longer
+# ones are likely one-offs.
+_CACHED_TEXT_MAX = 200
+
+_lookups_cache: dict[tuple[type[Template], str], frozenset[str]] = {}
 
 
 def _lookups(template: Template) -> frozenset[str]:
     """Return the placeholders of *template* filled from headers or environ."""
-    names = _lookups_cache.get(template.template)
+    source = template.template
+    key = (type(template), source)  # the class holds the placeholder syntax
+    names = _lookups_cache.get(key)
     if names is None:
         names = frozenset(
             name
-            for match in template.pattern.finditer(template.template)
+            for match in template.pattern.finditer(source)
             if (name := match.group("named") or match.group("braced"))
         )
         names -= _OWN_VARS
-        if len(_lookups_cache) >= _CACHE_MAX:
-            _lookups_cache.clear()
-        _lookups_cache[template.template] = names
+        if len(source) <= _MAX_ENTRY_TEXT:
+            if len(_lookups_cache) >= _MAX_ENTRIES:
+                _lookups_cache.clear()
+            _lookups_cache[key] = names
     return names
 
 
-# Headers and body of exceptions built without detail or comment, by class,
-# media type and added headers (see _prepare_body).
-_prepared: dict[tuple[object, ...], tuple[tuple[tuple[str, str], ...], bytes]] = {}
+# Rendered pages by everything they are made of (see HTTPException._page_key).
+_pages: dict[tuple[object, ...], bytes] = {}
+# What a new exception's app_iter is: no body of its own yet.
 _NO_BODY = [b""]
-# Instance attributes that change how an exception renders; if any is set
-# on the instance, its body is not taken from _prepared.
-_RENDERING_ATTRIBUTES = frozenset(
-    {
-        "code",
-        "title",
-        "explanation",
-        "body_template_obj",
-        "html_template_obj",
-        "plain_template_obj",
-        "json_formatter",
-        "_json_formatter",
-    }
-)
-
-# Rendered bodies by everything they are made of (see _body_key): most
-# exceptions are raised without arguments, so rendering repeats itself.
-_bodies: dict[tuple[object, ...], bytes] = {}
-# Longer texts are likely one-offs; caching them would only churn.
-_CACHED_TEXT_MAX = 200
-
-
-def _cacheable(value: object) -> bool:
-    # Exactly str: a subclass could render differently from an equal key.
-    return value is None or (type(value) is str and len(value) <= _CACHED_TEXT_MAX)
 
 
 def _http_date(moment: datetime) -> str:
@@ -322,11 +364,11 @@ class HTTPException(Response, Exception):
     Every subclass takes these arguments (redirects take ``location``
     first); any other keyword goes to :class:`webob.Response`
     (``content_type``, ``location``, ``charset`` ...). A CR, LF or NUL in
-    any header raises :exc:`ValueError`, here and again just before the
-    response is sent.
+    any header, or a header value that is not Latin-1, raises
+    :exc:`ValueError`, here and again just before the response is sent.
 
-    :param detail: text specific to this occurrence; also ``message`` and
-        ``str(exc)``.
+    :param detail: text specific to this occurrence; also ``message``,
+        ``str(exc)`` and the ``detail`` of a problem document.
     :param headers: extra headers, a mapping or a list of pairs.
     :param comment: text for developers: an HTML comment in HTML, a last
         line in text and JSON, left out of problem documents.
@@ -340,10 +382,12 @@ class HTTPException(Response, Exception):
         the value to send as ``application/json`` instead of
         ``{"code": status, "title": title, "message": body}``.
 
-    Without a body of its own the response renders one when it is called,
-    chosen from ``Accept`` among HTML, JSON, ``application/problem+json``
-    and plain text (the default), and adds ``Vary: Accept``. Classes with
-    ``empty_body`` (204, 205, 304) send neither a body nor a Content-Type.
+    Without a body of its own the response renders one for each request
+    it answers, chosen from that request's ``Accept`` among HTML, JSON,
+    ``application/problem+json`` and plain text (the default), and adds
+    ``Vary: Accept``; the exception itself is not changed, so one instance
+    may answer many requests. Classes with ``empty_body`` (204, 205, 304)
+    send neither a body nor a Content-Type (205 says ``Content-Length: 0``).
 
     Example::
 
@@ -351,15 +395,20 @@ class HTTPException(Response, Exception):
     """
 
     # Differences from webob.exc.WSGIHTTPException and Pyramid 2.1:
-    # - like Pyramid: mutates itself when called instead of building a new
-    #   response, no HEAD special case, ${br} instead of markup in templates,
-    #   ``location`` is not made relative to the request before rendering;
+    # - sending does not change the exception (Pyramid's __call__ prepares
+    #   a body on the instance; prepare() still does), and HEAD gets GET's
+    #   headers, Content-Length included; ${br} instead of markup in
+    #   templates; ``location`` is not made relative before rendering;
     # - negotiation also offers application/problem+json, prefers a type the
     #   client names over an equally weighted wildcard and caches its
     #   decision per header value;
-    # - rendered bodies are cached by everything they are made of;
-    # - every negotiated body carries Vary: Accept;
-    # - CR, LF and NUL are refused in all header values, not just some;
+    # - rendered pages are cached by everything they are made of, unless
+    #   they read the request (a JSON formatter, an environ placeholder);
+    # - every negotiated body carries Vary: Accept; JSON messages and text
+    #   pages carry no trailing blank lines; 413, 414, 416 and 422 take
+    #   their RFC 9110 titles;
+    # - CR, LF, NUL and non-Latin-1 text are refused in all header values,
+    #   control characters in the status line;
     # - unknown template placeholders stay as they are instead of raising;
     # - bodies are always UTF-8, whatever ``charset`` says.
 
@@ -373,8 +422,12 @@ class HTTPException(Response, Exception):
     message: object
     comment: object
     json_formatter: JSONFormatter | None = None
+    # Whether HTML shows the detail as preformatted text (a traceback).
+    _preformatted_detail = False
+    # The headers of an empty_body class, which has no Content-Type.
+    _bodyless_headers: tuple[tuple[str, str], ...] = ()
 
-    # WebOb's own state, edited directly on hot paths (see _set_body).
+    # WebOb's own state, read and set directly on hot paths.
     _status: str
     _headerlist: list[tuple[str, str]]
     _app_iter: Iterable[bytes]
@@ -410,13 +463,18 @@ class HTTPException(Response, Exception):
             # directly: its argument handling costs more than the rest of
             # raising. (No body, so no headers, for empty_body codes.)
             self._headers = None
-            self._headerlist = [] if self.empty_body else [_DEFAULT_TYPE, _NO_LENGTH]
+            self._headerlist = (
+                list(self._bodyless_headers)
+                if self.empty_body
+                else [_DEFAULT_TYPE, _NO_LENGTH]
+            )
             self._app_iter = [b""]
             self.conditional_response = False
         elif self.empty_body:
             Response.__init__(self, status=status, **kw)
             del self.content_type
             del self.content_length
+            self._headerlist.extend(self._bodyless_headers)
         else:
             Response.__init__(self, **kw)
         # WebOb parses a status string by first trying int() on it and
@@ -475,234 +533,103 @@ class HTTPException(Response, Exception):
         return {"message": body, "code": status, "title": title}
 
     def prepare(self, environ: Environ) -> None:
-        """Render the negotiated body if there is none, check headers.
+        """Give the exception the body negotiated for *environ*, check headers.
+
+        Pyramid's API: it changes the exception. Sending it does not need
+        this (see :meth:`__call__`).
 
         :param environ: the WSGI environ of the request being answered.
         :raises ValueError: if a header contains CR, LF or NUL.
         """
-        self._prepare_body(environ)
+        if self._renders_page():
+            media_type = _media_type(environ)
+            page = self._page(media_type, environ)
+            self._headerlist[:] = self._page_headers(media_type, page)
+            self._app_iter = [page]
         _check_headerlist(self._headerlist)
-
-    def _prepare_body(self, environ: Environ) -> bool:
-        """Render the negotiated body if there is none.
-
-        Return whether the headers are known to be sendable as they are
-        (safe, no Location): those restored from the cache.
-        """
-        if self.empty_body:
-            return False
-        app_iter = self._app_iter
-        if not (type(app_iter) is list and app_iter == _NO_BODY) and self.has_body:
-            return False
-        accept = environ.get("HTTP_ACCEPT")
-        if not accept:
-            media_type = _TEXT
-        else:  # _negotiate(accept), its cache looked up inline
-            media_type = _negotiated.get(accept) or _negotiate(accept)
-        headerlist = self._headerlist
-        if not (
-            # As HTTPException() built it, headers perhaps added:
-            self.detail is None
-            and self.comment is None
-            and len(headerlist) >= 2
-            and headerlist[0] is _DEFAULT_TYPE
-            and headerlist[1] is _NO_LENGTH
-            and vars(self).keys().isdisjoint(_RENDERING_ATTRIBUTES)
-        ):
-            self._set_body(media_type, self._render(media_type, environ))
-            return False
-        # Such an exception sends the same headers and body for the same
-        # class (whose attributes are taken as fixed), media type and added
-        # headers: prepare those once.
-        if len(headerlist) == 2:
-            key: tuple[object, ...] = (type(self), media_type)
-        else:
-            key = (type(self), media_type, *headerlist[2:])
-        try:
-            prepared = _prepared.get(key)
-        except TypeError:  # a header that is not text: let __call__ refuse it
-            self._set_body(media_type, self._render(media_type, environ))
-            return False
-        if prepared is not None:
-            headerlist[:] = prepared[0]
-            self._app_iter = [prepared[1]]
-            return True
-        page = self._render(media_type, environ)
-        self._set_body(media_type, page)
-        _check_headerlist(headerlist)
-        if _lookups(self.body_template_obj) or any(
-            name.lower() == "location" for name, _value in headerlist
-        ):
-            # The body takes values from the request, or WebOb will rewrite
-            # the Location: nothing to keep.
-            return False
-        if len(_prepared) >= _CACHE_MAX:
-            _prepared.clear()
-        _prepared[key] = (tuple(headerlist), page)
-        return True
 
     def __call__(
         self, environ: Environ, start_response: StartResponse
     ) -> Iterable[bytes]:
-        """Serve this exception as a WSGI application."""
-        headerlist = self._headerlist
-        has_location = False
-        if not self._prepare_body(environ):
-            # One pass checks every header and looks for a Location, which
-            # WebOb's own __call__ (slower, so kept for that case) makes
-            # absolute.
-            for name, value in headerlist:
-                if not (
-                    str.isprintable(name)
-                    and str.isprintable(value)
-                    and _TOKEN.fullmatch(name)
-                ):
-                    _refuse_unsafe(name, value)
-                if len(name) == 8 and name.lower() == "location":
-                    has_location = True
-        if has_location or self.conditional_response:
-            app_iter: Iterable[bytes] = Response.__call__(self, environ, start_response)
-            return app_iter
-        # A copy: a server may add its own headers to the list it is given.
-        start_response(self._status, headerlist[:])
-        if environ["REQUEST_METHOD"] == "HEAD":
-            return EmptyResponse(self._app_iter)
-        return self._app_iter
+        """Serve this exception as a WSGI application.
 
-    def _render(self, media_type: str, environ: Environ) -> bytes:
-        names = _lookups(self.body_template_obj)
-        looked_up = self._look_up(names, environ) if names else {}
-        key = self._body_key(media_type, looked_up)
-        if key is None:
-            return self._render_uncached(media_type, environ, looked_up)
-        page = _bodies.get(key)
-        if page is None:
-            page = self._render_uncached(media_type, environ, looked_up)
-            if len(_bodies) >= _CACHE_MAX:
-                _bodies.clear()
-            _bodies[key] = page
-        return page
-
-    def _look_up(self, names: Iterable[str], environ: Environ) -> dict[str, object]:
-        """Return the values of *names* from the headers or the environ."""
-        found: dict[str, object] = {}
-        for name in names:
-            # Headers win over the environ, as in Pyramid.
-            for header, value in self._headerlist:
-                if header.lower() == name:
-                    found[name] = value
-            # Placeholders cannot contain dots, so middleware keys such as
-            # "beaker.session" are never turned into text (Pyramid #239).
-            if name not in found and name in environ:
-                found[name] = environ[name]
-        return found
-
-    def _body_key(
-        self, media_type: str, looked_up: dict[str, object]
-    ) -> tuple[object, ...] | None:
-        """Return what the body is made of, or None if it is not cacheable."""
-        detail = self.detail
-        comment = self.comment
-        if (detail is not None or comment is not None) and not (
-            _cacheable(detail) and _cacheable(comment)
-        ):
-            return None
-        if media_type == _JSON:
+        Sending does not change the exception: the page negotiated for this
+        request goes into a header list of its own, so one instance may be
+        sent from many views and threads at once. ``HEAD`` gets the headers
+        ``GET`` would.
+        """
+        status = self._status
+        _check_status(status)
+        method = environ["REQUEST_METHOD"]
+        if self._renders_page():
+            media_type = _media_type(environ)
+            if method == "HEAD":
+                environ = {**environ, "REQUEST_METHOD": "GET"}
+            page = self._page(media_type, environ)
+            app_iter: Iterable[bytes] = [page]
+            own = self._headerlist
             if (
-                self.json_formatter is not None
-                or type(self)._json_formatter is not HTTPException._json_formatter
+                len(own) == 2
+                and own[0] is _DEFAULT_TYPE
+                and own[1] is _NO_LENGTH
+                and not self.conditional_response
             ):
-                return None  # a formatter may use the environ
-            page_template = ""
-        elif media_type == _HTML:
-            page_template = self.html_template_obj.template
+                # As HTTPException() built it: only our own constant headers.
+                start_response(
+                    status,
+                    [_VARY_ACCEPT, _CONTENT_TYPES[media_type], _length(page)],
+                )
+                return [] if method == "HEAD" else app_iter
+            headerlist = self._page_headers(media_type, page)
         else:
-            page_template = self.plain_template_obj.template
-        key: tuple[object, ...] = (
-            type(self),
-            media_type,
-            self._status,
-            self.code,
-            self.title,
-            self.explanation,
-            detail,
-            comment,
-            self.body_template_obj.template,
-            page_template,
-        )
-        if looked_up:
-            if not all(map(_cacheable, looked_up.values())):
-                return None
-            key += tuple(sorted(looked_up.items()))
-        return key
-
-    def _render_uncached(
-        self, media_type: str, environ: Environ, looked_up: dict[str, object]
-    ) -> bytes:
-        if media_type == _PROBLEM:
-            return self._render_problem(looked_up)
-        html = media_type == _HTML
-        escape = _as_html if html else _as_text
-        comment = escape(self.comment)
-        if not comment:
-            html_comment = ""
-        elif html:
-            html_comment = f"<!-- {comment} -->"
-        else:
-            html_comment = comment
-        body = self._render_fragment(
-            looked_up, escape, "<br/>" if html else "\n", comment, html_comment
-        )
-        if media_type == _JSON:
-            formatter = self.json_formatter or self._json_formatter
-            data = formatter(
-                status=self.status, body=body, title=self.title, environ=environ
+            headerlist = self._headerlist[:]
+            app_iter = self._app_iter
+        location = -1
+        for index, (name, value) in enumerate(headerlist):
+            if not (
+                str.isprintable(name)
+                and str.isprintable(value)
+                and value.isascii()
+                and _TOKEN.fullmatch(name)
+            ):
+                _refuse_unsafe(name, value)
+            if len(name) == 8 and name.lower() == "location":
+                location = index
+        if location >= 0:
+            name, value = headerlist[location]
+            if value:  # made absolute, as WebOb does
+                value = Response._make_location_absolute(environ, value)  # type: ignore[attr-defined]
+                headerlist[location] = (name, value)
+            else:  # never given one (a 300's is optional): not the request's URL
+                del headerlist[location]
+        if self.conditional_response:
+            # WebOb's If-None-Match, If-Modified-Since and Range handling.
+            response = Response(
+                status=status,
+                headerlist=headerlist,
+                app_iter=app_iter,
+                conditional_response=True,
             )
-            return json.dumps(data).encode("ascii")
-        if html:
-            page = self.html_template_obj.safe_substitute(
-                status=_as_html(self.status), body=body
-            )
-        else:
-            page = self.plain_template_obj.safe_substitute(
-                status=self.status, body=body
-            )
-        # "replace": a lone surrogate in a detail must not break the page.
-        return page.encode("utf-8", "replace")
+            sent: Iterable[bytes] = response(environ, start_response)
+            return sent
+        start_response(status, headerlist)
+        if method == "HEAD":
+            return EmptyResponse(app_iter)
+        return app_iter
 
-    def _render_problem(self, looked_up: dict[str, object]) -> bytes:
-        # RFC 9457 with "about:blank": title is the status phrase, detail the
-        # text body on one line; the comment is for developers, left out.
-        text = self._render_fragment(looked_up, _as_text, "\n", "", "")
-        problem = {
-            "type": "about:blank",
-            "title": self.title,
-            "status": int(self.code),
-            "detail": " ".join(text.split()),
-        }
-        return json.dumps(problem).encode("ascii")
+    def _renders_page(self) -> bool:
+        """Whether this exception is sent with a page rendered for it."""
+        if self.empty_body:
+            return False
+        app_iter = self._app_iter
+        return (type(app_iter) is list and app_iter == _NO_BODY) or not self.has_body
 
-    def _render_fragment(
-        self,
-        looked_up: dict[str, object],
-        escape: Callable[[object], str],
-        br: str,
-        comment: str,
-        html_comment: str,
-    ) -> str:
-        values = {name: escape(value) for name, value in looked_up.items()}
-        values["br"] = br
-        values["explanation"] = escape(self.explanation)
-        values["detail"] = escape(self.detail)
-        values["comment"] = comment
-        values["html_comment"] = html_comment
-        return self.body_template_obj.safe_substitute(values)
-
-    def _set_body(self, media_type: str, page: bytes) -> None:
-        # Edit the header list in place: the ``headers`` view may share it,
-        # and WebOb's property setters cost more than this whole method.
-        headerlist = self._headerlist
-        kept = [pair for pair in headerlist if pair[0].lower() not in _BODY_HEADERS]
+    def _page_headers(self, media_type: str, page: bytes) -> list[tuple[str, str]]:
+        """The headers to send with *page*: this exception's, typed for it."""
+        # str.lower, not .lower(): a name that is not text is a TypeError.
+        kept = [
+            pair for pair in self._headerlist if str.lower(pair[0]) not in _BODY_HEADERS
+        ]
         first_vary = -1
         for index, (name, value) in enumerate(kept):
             if name.lower() == "vary":
@@ -718,9 +645,191 @@ class HTTPException(Response, Exception):
                 name, value = kept[first_vary]
                 kept[first_vary] = (name, f"{value}, Accept")
         kept.append(_CONTENT_TYPES[media_type])
-        kept.append(("Content-Length", str(len(page))))
-        headerlist[:] = kept
-        self._app_iter = [page]
+        kept.append(_length(page))
+        return kept
+
+    def _page(self, media_type: str, environ: Environ) -> bytes:
+        """The page of *media_type* for this exception, from the cache if safe."""
+        names = _lookups(self.body_template_obj)
+        looked_up, from_environ = (
+            self._look_up(names, environ) if names else ({}, False)
+        )
+        key = None if from_environ else self._page_key(media_type, looked_up)
+        if key is None:
+            return self._render(media_type, environ, looked_up)
+        page = _pages.get(key)
+        if page is None:
+            page = self._render(media_type, environ, looked_up)
+            if len(page) <= _MAX_ENTRY_TEXT:
+                if len(_pages) >= _MAX_ENTRIES:
+                    _pages.clear()
+                _pages[key] = page
+        return page
+
+    def _page_key(
+        self, media_type: str, looked_up: dict[str, object]
+    ) -> tuple[object, ...] | None:
+        """Everything the page is made of, or None if it must not be cached.
+
+        The page is a pure function of this key: the class (its rendering
+        code), the media type, and every text and template the rendering
+        reads. A page that calls a JSON formatter (it may read the request)
+        or that a subclass renders its own way is never cached.
+        """
+        cls = type(self)
+        if cls._render is not HTTPException._render:
+            return None
+        page_template: Template | None = None
+        if media_type == _HTML:
+            page_template = self.html_template_obj
+        elif media_type == _TEXT:
+            page_template = self.plain_template_obj
+        elif media_type == _JSON and (
+            self.json_formatter is not None
+            or cls._json_formatter is not HTTPException._json_formatter
+        ):
+            return None
+        body_template = self.body_template_obj
+        page_source = "" if page_template is None else page_template.template
+        status, title, explanation = self._status, self.title, self.explanation
+        detail, comment, code = self.detail, self.comment, self.code
+        # Exactly str: a subclass of str could render differently.
+        if not (
+            type(status) is str
+            and type(title) is str
+            and type(explanation) is str
+            and type(page_source) is str
+            and type(code) is int
+            and (detail is None or type(detail) is str)
+            and (comment is None or type(comment) is str)
+        ):
+            return None
+        size = (
+            len(status)
+            + len(title)
+            + len(explanation)
+            + len(body_template.template)
+            + len(page_source)
+        )
+        for value in looked_up.values():
+            if type(value) is not str:
+                return None
+            size += len(value)
+        if (
+            size > _MAX_ENTRY_TEXT
+            or (detail is not None and len(detail) > _CACHED_TEXT_MAX)
+            or (comment is not None and len(comment) > _CACHED_TEXT_MAX)
+        ):
+            return None
+        key: tuple[object, ...] = (
+            cls,
+            media_type,
+            code,
+            status,
+            title,
+            explanation,
+            detail,
+            comment,
+            type(body_template),
+            body_template.template,
+            type(page_template),
+            page_source,
+        )
+        if looked_up:
+            key += tuple(looked_up.items())
+        return key
+
+    def _look_up(
+        self, names: Iterable[str], environ: Environ
+    ) -> tuple[dict[str, object], bool]:
+        """Return the values of *names*, and whether any came from the environ."""
+        found: dict[str, object] = {}
+        from_environ = False
+        for name in names:
+            # Headers win over the environ, as in Pyramid.
+            for header, value in self._headerlist:
+                if header.lower() == name:
+                    found[name] = value
+            # Placeholders cannot contain dots, so middleware keys such as
+            # "beaker.session" are never turned into text (Pyramid #239).
+            if name not in found and name in environ:
+                found[name] = environ[name]
+                from_environ = True
+        return found, from_environ
+
+    def _render(
+        self, media_type: str, environ: Environ, looked_up: dict[str, object]
+    ) -> bytes:
+        """Render the page of *media_type* (no cache; see :meth:`_page`)."""
+        if media_type == _PROBLEM:
+            return self._render_problem()
+        html = media_type == _HTML
+        escape = _as_html if html else _as_text
+        comment = escape(self.comment)
+        if not comment:
+            html_comment = ""
+        elif html:
+            html_comment = f"<!-- {comment} -->"
+        else:
+            html_comment = comment
+        body = self._render_fragment(
+            looked_up, escape, "<br/>" if html else "\n", comment, html_comment
+        )
+        if media_type == _JSON:
+            formatter = self.json_formatter or self._json_formatter
+            data = formatter(
+                status=self.status,
+                body=body.rstrip(),
+                title=self.title,
+                environ=environ,
+            )
+            return json.dumps(data).encode("ascii")
+        if html:
+            page = self.html_template_obj.safe_substitute(
+                status=_as_html(self.status), body=body
+            )
+        else:
+            page = self.plain_template_obj.safe_substitute(
+                status=self.status, body=body
+            )
+            # The last line ends where it ends, without a run of blank lines.
+            if page.endswith("\n"):
+                page = page.rstrip() + "\n"
+        # "replace": a lone surrogate in a detail must not break the page.
+        return page.encode("utf-8", "replace")
+
+    def _render_problem(self) -> bytes:
+        # RFC 9457 with "about:blank": title is the status phrase; detail is
+        # only the text given for this occurrence, left out when there is
+        # none (the explanation is the class's, and says nothing new).
+        problem: dict[str, object] = {
+            "type": "about:blank",
+            "title": self.title,
+            "status": int(self.code),
+        }
+        detail = _as_text(self.detail)
+        if detail:
+            problem["detail"] = detail
+        return json.dumps(problem).encode("ascii")
+
+    def _render_fragment(
+        self,
+        looked_up: dict[str, object],
+        escape: Callable[[object], str],
+        br: str,
+        comment: str,
+        html_comment: str,
+    ) -> str:
+        values = {name: escape(value) for name, value in looked_up.items()}
+        values["br"] = br
+        values["explanation"] = escape(self.explanation)
+        detail = escape(self.detail)
+        if self._preformatted_detail and escape is _as_html and detail:
+            detail = f"<pre>{detail}</pre>"
+        values["detail"] = detail
+        values["comment"] = comment
+        values["html_comment"] = html_comment
+        return self.body_template_obj.safe_substitute(values)
 
 
 # Pyramid's name for the same class since 1.5.
@@ -863,6 +972,9 @@ class HTTPResetContent(HTTPSuccessful):
     title = "Reset Content"
     explanation = "The request has succeeded; please reset the document view."
     empty_body = True
+    # RFC 9110 15.3.6: a 205 has no content; saying so spares a HEAD answer
+    # from going out chunked.
+    _bodyless_headers = (_NO_LENGTH,)
 
 
 class HTTPPartialContent(HTTPSuccessful):
@@ -1046,7 +1158,7 @@ class HTTPMethodNotAllowed(HTTPClientError):
     explanation = "The request method is not supported by this resource."
     body_template_obj = Template(
         "The method ${REQUEST_METHOD} is not allowed for this resource. ${br}${br}\n"
-        "${detail}"
+        "${detail}\n${html_comment}"
     )
 
     def __init__(
@@ -1120,19 +1232,19 @@ class HTTPPreconditionFailed(HTTPClientError):
     explanation = "A condition in the request headers does not hold."
 
 
-class HTTPRequestEntityTooLarge(HTTPClientError):
-    """*413* `Content Too Large` (Pyramid's title is kept)."""
+class HTTPContentTooLarge(HTTPClientError):
+    """*413* `Content Too Large` (also ``HTTPRequestEntityTooLarge``)."""
 
     code = 413
-    title = "Request Entity Too Large"
+    title = "Content Too Large"
     explanation = "The request body is larger than the server will accept."
 
 
-class HTTPRequestURITooLong(HTTPClientError):
-    """*414* `URI Too Long` (Pyramid's title is kept)."""
+class HTTPURITooLong(HTTPClientError):
+    """*414* `URI Too Long` (also ``HTTPRequestURITooLong``)."""
 
     code = 414
-    title = "Request-URI Too Long"
+    title = "URI Too Long"
     explanation = "The request URI is longer than the server will read."
 
 
@@ -1144,11 +1256,11 @@ class HTTPUnsupportedMediaType(HTTPClientError):
     explanation = "The request body is in a format this resource does not take."
 
 
-class HTTPRequestRangeNotSatisfiable(HTTPClientError):
-    """*416* `Range Not Satisfiable` (Pyramid's title is kept)."""
+class HTTPRangeNotSatisfiable(HTTPClientError):
+    """*416* `Range Not Satisfiable` (also ``HTTPRequestRangeNotSatisfiable``)."""
 
     code = 416
-    title = "Request Range Not Satisfiable"
+    title = "Range Not Satisfiable"
     explanation = "The requested range lies outside the resource."
 
 
@@ -1176,11 +1288,11 @@ class HTTPMisdirectedRequest(HTTPClientError):
     explanation = "This server cannot answer for the requested URI."
 
 
-class HTTPUnprocessableEntity(HTTPClientError):
-    """*422* `Unprocessable Content` (Pyramid's title is kept)."""
+class HTTPUnprocessableContent(HTTPClientError):
+    """*422* `Unprocessable Content` (also ``HTTPUnprocessableEntity``)."""
 
     code = 422
-    title = "Unprocessable Entity"
+    title = "Unprocessable Content"
     explanation = "The request is well-formed but its content is not valid."
 
 
@@ -1339,11 +1451,21 @@ class HTTPNetworkAuthenticationRequired(HTTPServerError):
     explanation = "The client has to authenticate to gain network access."
 
 
-# RFC 9110 renamed these; the Pyramid names above stay the real classes.
-HTTPContentTooLarge = HTTPRequestEntityTooLarge
-HTTPURITooLong = HTTPRequestURITooLong
-HTTPRangeNotSatisfiable = HTTPRequestRangeNotSatisfiable
-HTTPUnprocessableContent = HTTPUnprocessableEntity
+class _DebugServerError(HTTPInternalServerError):
+    """The 500 of ``App(debug=True)``: its detail is a traceback.
+
+    HTML shows it as preformatted text; the other media types carry it as
+    it is.
+    """
+
+    _preformatted_detail = True
+
+
+# Pyramid's names for the classes RFC 9110 renamed (the same classes).
+HTTPRequestEntityTooLarge = HTTPContentTooLarge
+HTTPRequestURITooLong = HTTPURITooLong
+HTTPRequestRangeNotSatisfiable = HTTPRangeNotSatisfiable
+HTTPUnprocessableEntity = HTTPUnprocessableContent
 
 
 status_map: dict[int, type[HTTPException]] = {
@@ -1380,14 +1502,14 @@ status_map: dict[int, type[HTTPException]] = {
         HTTPGone,
         HTTPLengthRequired,
         HTTPPreconditionFailed,
-        HTTPRequestEntityTooLarge,
-        HTTPRequestURITooLong,
+        HTTPContentTooLarge,
+        HTTPURITooLong,
         HTTPUnsupportedMediaType,
-        HTTPRequestRangeNotSatisfiable,
+        HTTPRangeNotSatisfiable,
         HTTPExpectationFailed,
         HTTPImATeapot,
         HTTPMisdirectedRequest,
-        HTTPUnprocessableEntity,
+        HTTPUnprocessableContent,
         HTTPLocked,
         HTTPFailedDependency,
         HTTPTooEarly,

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
-from collections.abc import Callable, Iterable
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta, timezone
 from http import HTTPStatus
+from string import Template
 from typing import Any
 
 import pytest
@@ -81,16 +86,16 @@ IANA_CODES = {
     *range(400, 419), 421, 422, 423, 424, 425, 426, 428, 429, 431, 451,
     *range(500, 509), 510, 511,
 }  # fmt: skip
-# Titles that deliberately differ from http.HTTPStatus: Pyramid's, kept for
-# compatibility. Python 3.13 adopted RFC 9110's names for 413, 414, 416 and
-# 422 and spells 418 "I'm a Teapot", so pinning our titles here keeps the
-# test independent of the Python version.
+# Titles pinned here rather than taken from http.HTTPStatus: RFC 9110's,
+# which Python adopted only in 3.13 for 413, 414, 416 and 422, and RFC
+# 2324's "I'm a teapot" (3.13 spells it "I'm a Teapot"), so the test does
+# not depend on the Python version.
 DELIBERATE_TITLES = {
-    413: "Request Entity Too Large",
-    414: "Request-URI Too Long",
-    416: "Request Range Not Satisfiable",
+    413: "Content Too Large",
+    414: "URI Too Long",
+    416: "Range Not Satisfiable",
     418: "I'm a teapot",
-    422: "Unprocessable Entity",
+    422: "Unprocessable Content",
 }
 
 
@@ -184,7 +189,7 @@ def test_exception_response_without_class_uses_category_base(code: int) -> None:
     assert exc.status == f"{code} Unknown Status"
     start_response, body = call(exc)
     assert start_response.status == f"{code} Unknown Status"
-    assert body == f"{code} Unknown Status\n\n\n\n\nodd\n\n".encode()
+    assert body == f"{code} Unknown Status\n\n\n\n\nodd\n".encode()
 
 
 def test_exception_response_without_class_takes_title_from_http_status(
@@ -354,12 +359,20 @@ def test_call_starts_the_response_with_status_and_headers() -> None:
     assert start_response.headers
 
 
-def test_call_twice_returns_the_same_body() -> None:
+def test_each_call_negotiates_its_own_body_and_leaves_the_exception() -> None:
     exc = Sample("detail")
-    _, first = call(exc, "*/*")
-    start_response, second = call(exc, "application/json")
-    assert first == second == exc.body
-    assert media_type(start_response) == HTML
+    headerlist = list(exc.headerlist)
+    first_start, first = call(exc, "*/*")
+    second_start, second = call(exc, "application/json")
+    assert media_type(first_start) == HTML
+    assert first.startswith(b"<html")
+    assert media_type(second_start) == JSON
+    assert json.loads(second)["message"].endswith("detail")
+    assert first_start.header("Content-Length") == str(len(first))
+    assert second_start.header("Content-Length") == str(len(second))
+    # Sending changed nothing on the instance.
+    assert exc.body == b""
+    assert exc.headerlist == headerlist
 
 
 def test_prepare_renders_without_serving() -> None:
@@ -386,9 +399,9 @@ def test_explicit_content_type_gives_way_to_negotiation() -> None:
 # -- body formats -------------------------------------------------------------
 
 
-def test_text_body_is_pyramids() -> None:
-    assert call(Sample("detail"))[1] == b"200 OK\n\nexplanation\n\n\ndetail\n\n"
-    assert call(Sample())[1] == b"200 OK\n\nexplanation\n\n\n\n\n"
+def test_text_body_is_pyramids_without_trailing_blank_lines() -> None:
+    assert call(Sample("detail"))[1] == b"200 OK\n\nexplanation\n\n\ndetail\n"
+    assert call(Sample())[1] == b"200 OK\n\nexplanation\n"
     assert call(Sample(comment="comment"))[1] == (
         b"200 OK\n\nexplanation\n\n\n\ncomment\n"
     )
@@ -409,14 +422,15 @@ def test_html_body_puts_the_comment_in_an_html_comment() -> None:
     assert b"<!-- comment &amp; comment -->" in body
 
 
-def test_json_body_is_pyramids() -> None:
+def test_json_body_is_pyramids_without_trailing_blank_lines() -> None:
     start_response, body = call(Sample("detail", comment="comment"), JSON)
     assert start_response.header("Content-Type") == "application/json"
     assert json.loads(body) == {
         "code": "200 OK",
         "title": "OK",
-        "message": "explanation\n\n\ndetail\ncomment\n",
+        "message": "explanation\n\n\ndetail\ncomment",
     }
+    assert json.loads(call(Sample(), JSON)[1])["message"] == "explanation"
 
 
 def test_json_formatter_builds_the_json_body() -> None:
@@ -445,15 +459,19 @@ def test_problem_body_follows_rfc_9457() -> None:
         "type": "about:blank",
         "title": "Not Found",
         "status": 404,
-        "detail": "The requested resource could not be found. No page 7.",
+        "detail": "No page 7.",
     }
 
 
-def test_problem_body_of_a_redirect_names_the_location() -> None:
-    _, body = call(HTTPFound("/there"), PROBLEM)
-    assert json.loads(body)["detail"] == (
-        "The resource is to be found at /there; you should be redirected automatically."
-    )
+def test_problem_body_leaves_detail_out_when_there_is_none() -> None:
+    _, body = call(HTTPFound("/there", comment="for developers"), PROBLEM)
+    assert json.loads(body) == {"type": "about:blank", "title": "Found", "status": 302}
+
+
+def test_problem_body_keeps_the_lines_of_a_detail() -> None:
+    trace = "Traceback (most recent call last):\n  File 'x.py'\nKeyError: 'k'\n"
+    _, body = call(HTTPServerError(trace), PROBLEM)
+    assert json.loads(body)["detail"] == trace
 
 
 @pytest.mark.parametrize("accept", FORMATS)
@@ -485,18 +503,18 @@ def test_every_class_renders_every_format(
     assert b"&" not in body
     if accept == TEXT:
         assert body.decode() == f"{status_line}\n\n{fragment}"
+        assert not body.endswith(b"\n\n")
     elif accept == JSON:
         assert json.loads(body) == {
             "code": exc.status,
             "title": cls.title,
-            "message": fragment,
+            "message": fragment.rstrip(),
         }
     else:
         assert json.loads(body) == {
             "type": "about:blank",
             "title": cls.title,
             "status": code,
-            "detail": " ".join(fragment.split()),
         }
 
 
@@ -530,19 +548,33 @@ BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
         ("application/json", JSON),
         ("application/problem+json", PROBLEM),
         ("text/plain", TEXT),
-        ("text/*", HTML),
-        ("application/*", JSON),
+        ("text/*", HTML),  # the first text/* offer
+        ("application/*", JSON),  # the first application/* offer
         # a named type beats a wildcard of the same quality
         ("application/json, */*", JSON),
         ("*/*, application/json", JSON),
         ("text/plain, */*", TEXT),
         ("application/problem+json, */*", PROBLEM),
         ("text/*, application/json", JSON),
+        ("application/problem+json, application/*", PROBLEM),
+        ("application/*, text/plain", TEXT),
+        # ... and so does a type/* range */* (then our order of preference)
+        ("application/*, */*", JSON),
+        ("*/*, application/*", JSON),
+        ("text/*, */*", HTML),
+        ("*/*;q=0.5, application/*", JSON),
+        ("text/*;q=0.5, application/*", JSON),
+        ("text/*, application/*", HTML),
+        ("application/*, text/*", HTML),
         # quality first
         ("application/json;q=0.5, */*", HTML),
         ("text/html;q=0.5, application/json", JSON),
         ("application/json;q=0.9, text/html;q=0.8", JSON),
         ("application/json;q=0, */*", HTML),
+        ("application/*;q=0.5, */*", HTML),
+        ("application/*, */*;q=0.5", JSON),
+        # the most specific range gives an offer its quality
+        ("application/*, application/json;q=0.5", PROBLEM),
         ("application/problem+json, application/json;q=0.9", PROBLEM),
         # equal and equally precise: our order of preference
         ("application/json, application/problem+json", JSON),
@@ -575,10 +607,224 @@ def test_negotiation_cache_skips_long_headers() -> None:
     assert accept not in httpexceptions._negotiated
 
 
-def test_body_cache_is_bounded() -> None:
-    for number in range(httpexceptions._CACHE_MAX + 5):
+def cached_text_size() -> int:
+    """Characters and bytes held by the module's caches, keys and values."""
+
+    def size(value: object) -> int:
+        if isinstance(value, (str, bytes)):
+            return len(value)
+        if isinstance(value, (tuple, frozenset)):
+            return sum(size(item) for item in value)
+        return 0
+
+    # Every module-level dict: whatever the caches are called.
+    caches = [value for value in vars(httpexceptions).values() if type(value) is dict]
+    return sum(
+        size(key) + size(value) for cache in caches for key, value in cache.items()
+    )
+
+
+def test_page_cache_is_bounded_in_entries() -> None:
+    for number in range(httpexceptions._MAX_ENTRIES + 5):
         call(HTTPNotFound(f"detail {number}"))
-    assert 0 < len(httpexceptions._bodies) <= httpexceptions._CACHE_MAX
+    assert 0 < len(httpexceptions._pages) <= httpexceptions._MAX_ENTRIES
+
+
+@pytest.mark.parametrize("accept", FORMATS)
+def test_caches_stay_small_whatever_clients_send(accept: str) -> None:
+    # A view echoing a client value (a request id, a challenge) into a
+    # header or the text: 300 distinct values of 200 KB each.
+    big = "x" * 200_000
+    for number in range(60):
+        value = f"{number}{big}"
+        call(HTTPUnauthorized(www_authenticate=f'Bearer error="{value}"'), accept)
+        call(HTTPNotFound(value), accept)
+        call(HTTPFound(f"/{value}"), accept)
+        call(Sample(body_template=f"{value}${{REQUEST_METHOD}}"), accept)
+        call(HTTPNotFound(), f"{accept}, x/{value}")
+    assert cached_text_size() < 4_000_000
+
+
+def test_request_dependent_json_formatter_is_rendered_per_request() -> None:
+    class Personal(HTTPNotFound):
+        @staticmethod
+        def json_formatter(*, status: str, body: str, title: str, environ: Any) -> Any:
+            return {"path": environ["PATH_INFO"], "user": environ.get("REMOTE_USER")}
+
+    first = call(Personal(), JSON, PATH_INFO="/alice/notes", REMOTE_USER="alice")[1]
+    second = call(Personal(), JSON, PATH_INFO="/bob", REMOTE_USER="bob")[1]
+    assert json.loads(first) == {"path": "/alice/notes", "user": "alice"}
+    assert json.loads(second) == {"path": "/bob", "user": "bob"}
+
+
+def test_overridden_json_formatter_is_rendered_per_request() -> None:
+    class Personal(HTTPForbidden):
+        def _json_formatter(
+            self, *, status: str, body: str, title: str, environ: Any
+        ) -> Any:
+            return {"who": environ.get("REMOTE_USER")}
+
+    assert json.loads(call(Personal(), JSON, REMOTE_USER="alice")[1]) == {
+        "who": "alice"
+    }
+    assert json.loads(call(Personal(), JSON, REMOTE_USER="bob")[1]) == {"who": "bob"}
+
+
+@pytest.mark.parametrize("accept", [HTML, JSON, TEXT])  # problems use no template
+def test_environ_placeholders_are_rendered_per_request(accept: str) -> None:
+    class Echo(HTTPNotFound):
+        body_template_obj = Template("Nothing at ${PATH_INFO}.")
+
+    assert b"/alice" in call(Echo(), accept, PATH_INFO="/alice")[1]
+    body = call(Echo(), accept, PATH_INFO="/bob")[1]
+    assert b"/bob" in body
+    assert b"/alice" not in body
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"status": "404 Product Discontinued"},
+        {"status_code": 410},
+        {"title": "Product Discontinued"},
+        {"explanation": "Product Discontinued"},
+        {"code": 410},
+    ],
+    ids=lambda change: next(iter(change)),
+)
+@pytest.mark.parametrize("accept", FORMATS)
+def test_changing_an_instance_changes_no_other(
+    change: dict[str, Any], accept: str
+) -> None:
+    class Fresh(HTTPNotFound):
+        """A class of its own, so that nothing is cached for it yet."""
+
+    changed = Fresh()
+    for name, value in change.items():
+        setattr(changed, name, value)
+    call(changed, accept)
+    start_response, body = call(Fresh(), accept)
+    assert body == call(HTTPNotFound(), accept)[1]
+    assert b"Discontinued" not in body
+    assert b"410" not in body
+    assert start_response.status == "404 Not Found"
+
+
+def test_changed_status_shows_in_its_own_body() -> None:
+    exc = HTTPNotFound()
+    exc.status = "404 Product Discontinued"
+    start_response, body = call(exc, TEXT)
+    assert start_response.status == "404 Product Discontinued"
+    assert body.startswith(b"404 Product Discontinued\n")
+
+
+def with_attribute(name: str) -> Callable[[str], HTTPException]:
+    def make(value: str) -> HTTPException:
+        exc = HTTPNotFound()
+        setattr(exc, name, value)
+        return exc
+
+    return make
+
+
+# Everything a page is rendered from, each as make(value) -> an exception,
+# and the media types whose page shows it. (An instance's title shows only
+# in the JSON types: HTML and text pages show the status line.)
+RENDERING_INPUTS = {
+    "detail": (lambda value: HTTPNotFound(value), FORMATS),
+    "comment": (lambda value: HTTPNotFound(comment=value), [HTML, JSON, TEXT]),
+    "body_template": (
+        lambda value: HTTPNotFound(body_template=f"[{value}] ${{detail}}"),
+        [HTML, JSON, TEXT],
+    ),
+    "explanation": (with_attribute("explanation"), [HTML, JSON, TEXT]),
+    "title": (with_attribute("title"), [JSON, PROBLEM]),
+    "location": (lambda value: HTTPFound(f"/{value}"), [HTML, JSON, TEXT]),
+    "header": (
+        lambda value: Sample(headers={"ETag": value}, body_template="<${etag}>"),
+        [HTML, JSON, TEXT],
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("make", "accept", "shown"),
+    [
+        pytest.param(make, accept, accept in shown, id=f"{name}-{accept}")
+        for name, (make, shown) in RENDERING_INPUTS.items()
+        for accept in FORMATS
+        if not (name == "title" and accept in (HTML, TEXT))
+    ],
+)
+def test_two_instances_differing_in_one_input_get_their_own_pages(
+    make: Callable[[str], HTTPException], accept: str, shown: bool
+) -> None:
+    # The same length, and each short enough for its page to be cached.
+    first_start, first = call(make("value-first"), accept)
+    second_start, second = call(make("value-other"), accept)
+    for start_response, body in [(first_start, first), (second_start, second)]:
+        assert media_type(start_response) == accept
+        assert start_response.header("Content-Length") == str(len(body))
+    if shown:
+        assert b"value-first" in first
+        assert b"value-other" not in first
+        assert b"value-other" in second
+        assert b"value-first" not in second
+    else:  # left out of this media type, as documented
+        assert first == second
+        assert b"value-" not in first
+
+
+def test_shared_instance_answers_each_accept_in_its_own_type() -> None:
+    not_found = HTTPNotFound()  # as a module-level constant
+    for accept in [JSON, HTML, TEXT, PROBLEM, JSON, HTML]:
+        start_response, body = call(not_found, accept)
+        assert media_type(start_response) == accept
+        assert start_response.header("Content-Length") == str(len(body))
+    assert not_found.body == b""
+
+
+def test_shared_instance_is_consistent_across_threads() -> None:
+    not_found = HTTPNotFound("shared")
+    problems: list[str] = []
+
+    def send(accept: str) -> None:
+        for _ in range(300):
+            start_response, body = call(not_found, accept)
+            if media_type(start_response) != accept:
+                problems.append(f"{accept}: sent as {media_type(start_response)}")
+            if start_response.header("Content-Length") != str(len(body)):
+                problems.append(f"{accept}: Content-Length does not match")
+            if accept in (JSON, PROBLEM):
+                json.loads(body)
+
+    threads = [threading.Thread(target=send, args=(accept,)) for accept in FORMATS]
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    finally:
+        sys.setswitchinterval(previous)
+    assert problems == []
+
+
+@pytest.mark.parametrize(
+    "make", [HTTPMethodNotAllowed, lambda: HTTPNotFound("x"), lambda: HTTPFound("/")]
+)
+def test_head_gets_the_headers_of_get(make: Callable[[], HTTPException]) -> None:
+    for accept in [None, *FORMATS]:
+        for shared in [False, True]:
+            exc = make()
+            get_start, get_body = call(exc, accept)
+            if not shared:
+                exc = make()
+            head_start, head_body = call(exc, accept, REQUEST_METHOD="HEAD")
+            assert head_body == b""
+            assert head_start.headers == get_start.headers
+            assert head_start.header("Content-Length") == str(len(get_body))
 
 
 def test_rendered_bodies_follow_instance_changes() -> None:
@@ -729,8 +975,7 @@ def test_custom_template_leaves_unknown_placeholders() -> None:
 
 def test_method_not_allowed_body_is_pyramids() -> None:
     assert call(HTTPMethodNotAllowed())[1] == (
-        b"405 Method Not Allowed\n\n"
-        b"The method GET is not allowed for this resource. \n\n\n"
+        b"405 Method Not Allowed\n\nThe method GET is not allowed for this resource.\n"
     )
 
 
@@ -746,6 +991,36 @@ def test_empty_body_codes_send_nothing(code: int, accept: str | None) -> None:
     assert start_response.header("Vary") is None
 
 
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {},
+        {"charset": "utf-8"},
+        {"headers": {"X-A": "1"}},
+        {"content_type": "application/json"},
+        {"content_type": "text/plain", "charset": "utf-8"},
+        {"headers": [("X-A", "1")], "content_type": "text/html", "charset": "latin-1"},
+        {"detail": "d", "comment": "c", "content_type": "text/plain"},
+        {"body_template": "${detail}", "detail": "d", "charset": "utf-8"},
+    ],
+    ids=repr,
+)
+@pytest.mark.parametrize("code", sorted(EMPTY_BODY_CODES))
+def test_empty_body_codes_with_keywords_send_no_content_headers(
+    code: int, kw: dict[str, Any]
+) -> None:
+    exc = status_map[code](**kw)  # HTTPNoContent(charset="utf-8") ...
+    assert exc.content_type is None
+    for method in ["GET", "HEAD"]:
+        start_response, body = call(exc, JSON, REQUEST_METHOD=method)
+        assert body == b""
+        assert start_response.header("Content-Type") is None
+        # RFC 9110: a 205 says it has no content, so HEAD is never chunked.
+        expected = "0" if code == 205 else None
+        assert start_response.header("Content-Length") == expected
+        assert start_response.header("X-A") == dict(kw.get("headers", {})).get("X-A")
+
+
 def test_empty_body_with_explicit_content_type_still_sends_no_body() -> None:
     exc = HTTPNoContent()
     exc.content_type = "text/plain"
@@ -753,6 +1028,69 @@ def test_empty_body_with_explicit_content_type_still_sends_no_body() -> None:
 
 
 # -- header safety ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["caf\u00e9 \u20ac", "\u2028", "\U0001f600"])
+def test_header_values_outside_latin1_are_refused(value: str) -> None:
+    with pytest.raises(ValueError, match="X-Name"):
+        HTTPNotFound(headers={"X-Name": value})
+    exc = HTTPNotFound()
+    exc.headerlist.append(("X-Name", value))
+    with pytest.raises(ValueError, match="X-Name"):
+        call(exc)
+
+
+def test_latin1_header_values_are_sent() -> None:
+    start_response, _ = call(HTTPNotFound(headers={"X-Name": "caf\u00e9\u00a0x"}))
+    assert start_response.header("X-Name") == "caf\u00e9\u00a0x"
+
+
+@pytest.mark.parametrize(
+    "status",
+    [
+        "404 Not\rFound",
+        "404 Not\nX: y",
+        "404 Not\x00",
+        "404 \x7f",
+        "404 \u20ac",
+        "4o4 Bad",
+    ],
+    ids=repr,
+)
+def test_status_lines_with_control_characters_are_refused(status: str) -> None:
+    exc = HTTPNotFound()
+    exc._status = status  # as a careless subclass or a setter might leave it
+    with pytest.raises(ValueError, match="status"):
+        call(exc)
+
+
+def test_debug_server_error_shows_the_traceback_preformatted() -> None:
+    trace = "Traceback (most recent call last):\n  File '<x>'\nKeyError: '<k>'\n"
+    _, page = call(httpexceptions._DebugServerError(trace), HTML)
+    assert b"<pre>Traceback (most recent call last):\n  File &#x27;&lt;x&gt;" in page
+    _, text = call(httpexceptions._DebugServerError(trace), TEXT)
+    assert trace.encode() in text
+    assert b"<pre>" not in call(HTTPServerError(trace), HTML)[1]
+
+
+@pytest.mark.parametrize("vary", ["Accept", "accept, Cookie", "Cookie, Accept", "*"])
+@pytest.mark.parametrize("accept", FORMATS)
+def test_vary_already_naming_accept_keeps_the_body(vary: str, accept: str) -> None:
+    exc = HTTPNotFound("gone", headers={"Vary": vary})
+    headerlist = list(exc.headerlist)
+    for method in ["GET", "HEAD"]:
+        start_response, body = call(exc, accept, REQUEST_METHOD=method)
+        assert start_response.header("Vary") == vary
+        assert media_type(start_response) == accept
+        # The whole page negotiated without a Vary of the exception's own.
+        full = call(HTTPNotFound("gone"), accept)[1]
+        assert body == (full if method == "GET" else b"")
+        assert start_response.header("Content-Length") == str(len(full))
+    assert b"gone" in full
+    if accept == JSON:
+        assert json.loads(full)["message"].endswith("gone")
+    assert exc.headerlist == headerlist
+
 
 UNSAFE = ["a\rb", "a\nb", "a\r\nSet-Cookie: x=1", "a\x00b"]
 
@@ -827,11 +1165,43 @@ def test_call_refuses_unsafe_headers_added_later(
         webtest.TestApp(exc).get("/", expect_errors=True)
 
 
-def test_call_refuses_non_text_header_values() -> None:
-    exc = HTTPNotFound()
-    exc.headerlist.append(("X-Number", 5))
-    with pytest.raises(TypeError):
-        exc(environ(), StartResponse())
+@pytest.mark.parametrize(
+    "header",
+    [("X-Number", 5), ("X-Bytes", b"text"), ("X-None", None), (b"X-Name", "text")],
+    ids=repr,
+)
+@pytest.mark.parametrize(
+    "make",
+    [
+        HTTPNotFound,
+        lambda: HTTPNotFound("x", headers={"X-Ok": "1"}),
+        lambda: HTTPNotFound(body=b"given"),
+        lambda: HTTPFound("/there"),
+        HTTPNoContent,
+        lambda: HTTPNoContent(charset="utf-8"),
+    ],
+    ids=["negotiated", "with-headers", "given-body", "redirect", "empty", "empty-kw"],
+)
+@pytest.mark.parametrize("accept", [None, JSON])
+def test_call_refuses_non_text_headers_added_later(
+    make: Callable[[], HTTPException], header: tuple[Any, Any], accept: str | None
+) -> None:
+    exc = make()
+    exc.headerlist.append(header)
+    start_response = StartResponse()
+    with pytest.raises((TypeError, ValueError)):
+        exc(environ(accept), start_response)
+    assert start_response.calls == 0
+    with pytest.raises((TypeError, ValueError)):
+        exc.prepare(environ(accept))
+
+
+@pytest.mark.parametrize(
+    "headers", [{"X-Number": 5}, [("X-Bytes", b"text")], [(b"X-Name", "text")]]
+)
+def test_constructor_refuses_non_text_headers(headers: Any) -> None:
+    with pytest.raises((TypeError, ValueError)):
+        HTTPNotFound(headers=headers)
 
 
 def test_headers_with_tabs_and_non_ascii_pass() -> None:
@@ -868,7 +1238,7 @@ def test_redirect_location_defaults_to_empty() -> None:
 def test_redirect_body_names_the_location() -> None:
     assert call(HTTPMovedPermanently(location="foo"))[1] == (
         b"301 Moved Permanently\n\nThe resource has moved for good to foo; "
-        b"you should be redirected automatically.\n\n"
+        b"you should be redirected automatically.\n"
     )
 
 
@@ -902,6 +1272,37 @@ def test_method_not_allowed_sets_allow(allow: Iterable[str], expected: str) -> N
     assert start_response.header("Allow") == expected
 
 
+# The machine's local time zone, as POSIX TZ rules by the IANA zone they
+# follow: rules need no time-zone database, so they take effect wherever the
+# tests run. CI runs on UTC, where a naive datetime taken for local time
+# gives the same header as one taken for UTC; the other zones tell them
+# apart, summer and winter (New York: UTC-4 and UTC-5; Kolkata: UTC+5:30).
+LOCAL_TIME_ZONES = {
+    "UTC": ("UTC0", 0),
+    "America/New_York": ("EST5EDT,M3.2.0,M11.1.0", 5 * 3600),
+    "Asia/Kolkata": ("IST-5:30", -(5 * 3600 + 30 * 60)),
+}
+
+
+@pytest.fixture(params=sorted(LOCAL_TIME_ZONES))
+def local_time_zone(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Run the test with the process's local time zone set to the param."""
+    rule, seconds_west_of_utc = LOCAL_TIME_ZONES[request.param]
+    previous = os.environ.get("TZ")
+    os.environ["TZ"] = rule
+    time.tzset()
+    try:
+        # The zone really took effect (an unknown one would be UTC, silently).
+        assert time.timezone == seconds_west_of_utc
+        yield request.param
+    finally:
+        if previous is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = previous
+        time.tzset()
+
+
 @pytest.mark.parametrize("cls", [HTTPTooManyRequests, HTTPServiceUnavailable])
 @pytest.mark.parametrize(
     ("retry_after", "expected"),
@@ -909,15 +1310,21 @@ def test_method_not_allowed_sets_allow(allow: Iterable[str], expected: str) -> N
         (120, "120"),
         (0, "0"),
         ("Wed, 21 Oct 2015 07:28:00 GMT", "Wed, 21 Oct 2015 07:28:00 GMT"),
+        # Naive: taken as UTC, whatever the machine's time zone.
         (datetime(2015, 10, 21, 7, 28), "Wed, 21 Oct 2015 07:28:00 GMT"),
+        (datetime(2015, 1, 21, 23, 28), "Wed, 21 Jan 2015 23:28:00 GMT"),
         (
             datetime(2015, 10, 21, 9, 28, tzinfo=timezone(timedelta(hours=2))),
+            "Wed, 21 Oct 2015 07:28:00 GMT",
+        ),
+        (
+            datetime(2015, 10, 21, 7, 28, tzinfo=timezone.utc),
             "Wed, 21 Oct 2015 07:28:00 GMT",
         ),
     ],
 )
 def test_retry_after_is_set(
-    cls: type[HTTPException], retry_after: Any, expected: str
+    cls: type[HTTPException], retry_after: Any, expected: str, local_time_zone: str
 ) -> None:
     start_response, _ = call(cls(retry_after=retry_after))
     assert start_response.header("Retry-After") == expected
@@ -945,6 +1352,132 @@ def test_retry_after_refuses_odd_values(
 def test_convenience_arguments_are_keyword_only(make: Callable[[], Any]) -> None:
     with pytest.raises(TypeError):
         make()
+
+
+# -- the constructor arguments of the classes with their own signature --------
+
+DETAIL = "down for maintenance"
+COMMENT = "see the runbook"
+EXTRA_HEADER = ("X-Extra", "extra value")
+CUSTOM_TEMPLATE = "Custom: ${detail} / ${comment} / ${html_comment}"
+
+
+def redirect_case(code: int) -> Any:
+    def make(*args: Any, **kw: Any) -> HTTPException:
+        return status_map[code]("/target", *args, **kw)
+
+    return pytest.param(make, ("Location", "http://localhost/target"), id=str(code))
+
+
+# Each class whose __init__ is its own, built through it as a caller would
+# (with and without its own keyword, which takes WebOb's slower path):
+# (make(detail, headers, comment, body_template), a header it adds itself).
+OWN_SIGNATURES = [
+    pytest.param(HTTPForbidden, None, id="403"),
+    pytest.param(
+        lambda *args, **kw: HTTPForbidden(*args, result="denied", **kw),
+        None,
+        id="403-result",
+    ),
+    pytest.param(HTTPUnauthorized, None, id="401"),
+    pytest.param(
+        lambda *args, **kw: HTTPUnauthorized(*args, www_authenticate="Basic", **kw),
+        ("WWW-Authenticate", "Basic"),
+        id="401-www_authenticate",
+    ),
+    pytest.param(HTTPMethodNotAllowed, None, id="405"),
+    pytest.param(
+        lambda *args, **kw: HTTPMethodNotAllowed(*args, allow=["GET", "HEAD"], **kw),
+        ("Allow", "GET, HEAD"),
+        id="405-allow",
+    ),
+    *(redirect_case(code) for code in REDIRECT_CODES),
+    pytest.param(HTTPTooManyRequests, None, id="429"),
+    pytest.param(
+        lambda *args, **kw: HTTPTooManyRequests(*args, retry_after=30, **kw),
+        ("Retry-After", "30"),
+        id="429-retry_after",
+    ),
+    pytest.param(HTTPServiceUnavailable, None, id="503"),
+    pytest.param(
+        lambda *args, **kw: HTTPServiceUnavailable(*args, retry_after=30, **kw),
+        ("Retry-After", "30"),
+        id="503-retry_after",
+    ),
+]
+
+
+def build(
+    make: Callable[..., HTTPException], style: str, body_template: str | None
+) -> HTTPException:
+    """Build with detail, headers, comment and *body_template*, as *style*."""
+    headers = dict([EXTRA_HEADER])
+    if style == "positional":
+        return make(DETAIL, headers, COMMENT, body_template)
+    return make(
+        detail=DETAIL, headers=headers, comment=COMMENT, body_template=body_template
+    )
+
+
+def assert_headers_arrive(
+    start_response: StartResponse, own_header: tuple[str, str] | None
+) -> None:
+    assert start_response.header(EXTRA_HEADER[0]) == EXTRA_HEADER[1]
+    if own_header is not None:
+        assert start_response.header(own_header[0]) == own_header[1]
+
+
+def sent_text(body: bytes, accept: str) -> str:
+    """What a client reads: the page, or the text of a JSON or problem body."""
+    if accept == JSON:
+        return str(json.loads(body)["message"])
+    if accept == PROBLEM:
+        return str(json.loads(body).get("detail"))
+    return body.decode()
+
+
+@pytest.mark.parametrize("style", ["positional", "keyword"])
+@pytest.mark.parametrize("accept", FORMATS)
+@pytest.mark.parametrize(("make", "own_header"), OWN_SIGNATURES)
+def test_constructor_arguments_arrive_in_the_sent_response(
+    make: Callable[..., HTTPException],
+    own_header: tuple[str, str] | None,
+    accept: str,
+    style: str,
+) -> None:
+    exc = build(make, style, None)
+    assert (exc.detail, exc.comment) == (DETAIL, COMMENT)
+    start_response, body = call(exc, accept)
+    assert_headers_arrive(start_response, own_header)
+    text = sent_text(body, accept)
+    assert DETAIL in text
+    if accept == PROBLEM:
+        assert json.loads(body)["detail"] == DETAIL
+        assert COMMENT not in body.decode()
+    elif not isinstance(exc, HTTPMethodNotAllowed):
+        # (405's template, as Pyramid's, has no place for the comment; the
+        # custom template below shows that it arrives all the same.)
+        if accept == HTML:
+            assert f"<!-- {COMMENT} -->" in text
+        else:
+            assert text.rstrip().endswith(COMMENT)
+
+    # A body template replaces the class's, and gets the same three values.
+    exc = build(make, style, CUSTOM_TEMPLATE)
+    start_response, body = call(exc, accept)
+    assert_headers_arrive(start_response, own_header)
+    text = sent_text(body, accept)
+    fragment = f"Custom: {DETAIL} / {COMMENT} / "
+    if accept == PROBLEM:  # a problem document uses no template
+        assert json.loads(body)["detail"] == DETAIL
+        assert "Custom" not in body.decode()
+    elif accept == HTML:
+        assert f"{fragment}<!-- {COMMENT} -->" in text
+        assert exc.explanation not in text
+    elif accept == JSON:
+        assert text == fragment + COMMENT
+    else:
+        assert text == f"{exc.status}\n\n{fragment}{COMMENT}"
 
 
 # -- the prepared-response cache never crosses inputs --------------------------
@@ -989,3 +1522,19 @@ def test_prepared_cache_leaves_location_absolute() -> None:
         exc = HTTPPaymentRequired(headers={"Location": "/pay"})
         start_response, _ = call(exc)
         assert start_response.header("Location") == "http://localhost/pay"
+
+
+@pytest.mark.parametrize("name", [5, None])
+def test_call_refuses_non_text_header_names(name: Any) -> None:
+    exc = HTTPNotFound()
+    exc.headerlist.append((name, "text"))
+    start_response = StartResponse()
+    with pytest.raises(TypeError):
+        exc(environ(), start_response)
+    assert start_response.calls == 0
+
+
+@pytest.mark.parametrize("accept", [HTML, JSON, TEXT])
+def test_method_not_allowed_shows_its_comment(accept: str) -> None:
+    exc = HTTPMethodNotAllowed(comment="see the runbook")
+    assert b"see the runbook" in call(exc, accept)[1]
