@@ -1,0 +1,863 @@
+"""Issue #9: what the App refuses to send, where errors go, HTTP corners.
+
+Each test here failed before the fix it comes with. Most go through WebTest
+(whose lint checks every answer against PEP 3333); the rest call the App as a
+server does (:func:`harness.send`, through :mod:`wsgiref.validate`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pyramid.httpexceptions
+import pytest
+import webob
+import webob.exc
+from harness import errors, send
+from webtest import TestApp
+
+from httpx_views import (
+    App,
+    HTTPError,
+    HTTPException,
+    HTTPForbidden,
+    HTTPFound,
+    HTTPInternalServerError,
+    HTTPMethodNotAllowed,
+    HTTPMovedPermanently,
+    HTTPMultipleChoices,
+    HTTPNotFound,
+    HTTPPaymentRequired,
+    HTTPPermanentRedirect,
+    HTTPResetContent,
+    HTTPSeeOther,
+    HTTPServerError,
+    HTTPTemporaryRedirect,
+    Request,
+    Response,
+)
+
+View = Callable[[Request], Any]
+
+
+def _raises(exc: BaseException) -> View:
+    def view(request: Request) -> Any:
+        raise exc
+
+    return view
+
+
+def _served(app: App, view: View, path: str = "/v", **kw: Any) -> App:
+    app.add_route(path, view, **kw)
+    return app
+
+
+def _one_error(caplog: pytest.LogCaptureFixture) -> logging.LogRecord:
+    records = errors(caplog)
+    assert len(records) == 1, [record.getMessage() for record in records]
+    return records[0]
+
+
+# -- A. a redirect needs somewhere to go -----------------------------------------
+
+
+def _request_response_redirect(request: Request) -> str:
+    request.response.status_code = 302
+    return "moved"
+
+
+def _response_with_empty_location(request: Request) -> Response:
+    response = Response("moved", status=301)
+    response.headers["Location"] = ""
+    return response
+
+
+NOWHERE_REDIRECTS: list[Any] = [
+    *(
+        pytest.param(lambda request, cls=cls: cls(), id=f"returned-{cls.__name__}")
+        for cls in (
+            HTTPMovedPermanently,
+            HTTPFound,
+            HTTPSeeOther,
+            HTTPTemporaryRedirect,
+            HTTPPermanentRedirect,
+        )
+    ),
+    pytest.param(_raises(HTTPFound()), id="raised-HTTPFound"),
+    pytest.param(_raises(webob.exc.HTTPFound()), id="raised-webob-HTTPFound"),
+    pytest.param(lambda request: webob.exc.HTTPSeeOther(), id="webob-HTTPSeeOther"),
+    pytest.param(lambda request: Response(status=307), id="Response-no-location"),
+    pytest.param(_response_with_empty_location, id="Response-empty-location"),
+    pytest.param(_request_response_redirect, id="request.response-302"),
+]
+
+
+@pytest.mark.parametrize("view", NOWHERE_REDIRECTS)
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_redirect_without_location_is_logged_500(
+    app: App, caplog: pytest.LogCaptureFixture, view: View, method: str
+) -> None:
+    _served(app, view)
+    with caplog.at_level(logging.ERROR, logger="httpx_views"):
+        res = TestApp(app).request("/v", method=method, status=500)
+    assert "Location" not in res.headers
+    assert "Location" in _one_error(caplog).getMessage()
+
+
+def test_redirect_built_without_location_may_get_one_later(app: App) -> None:
+    # Constructing one stays allowed: an exception view may fill it in.
+    app.add_route("/v", _raises(HTTPFound()))
+
+    @app.exception_view(HTTPFound)
+    def to_login(request: Request) -> HTTPFound:
+        return HTTPFound(location="/login")
+
+    res = TestApp(app).get("/v", status=302)
+    assert res.headers["Location"] == "http://localhost/login"
+
+
+def test_multiple_choices_needs_no_location(app: App) -> None:
+    # 300 lists its choices in the body; Location is optional there.
+    _served(app, lambda request: HTTPMultipleChoices())
+    res = TestApp(app).get("/v", status=300)
+    assert "Location" not in res.headers
+
+
+# -- A. JSON that is not JSON --------------------------------------------------------
+
+
+def _nan_view(value: Any, touch_response: bool) -> View:
+    def nan_view(request: Request) -> Any:
+        if touch_response:
+            request.response.headers["X-Touched"] = "1"
+        return value
+
+    return nan_view
+
+
+NOT_JSON = [
+    pytest.param({"x": float("nan")}, id="nan"),
+    pytest.param([1.0, float("inf")], id="inf"),
+    pytest.param({"a": [{"b": [float("-inf")]}]}, id="deep-minus-inf"),
+]
+
+
+@pytest.mark.parametrize("value", NOT_JSON)
+@pytest.mark.parametrize("touch_response", [False, True])
+def test_json_with_nan_or_infinity_is_logged_500_naming_the_view(
+    app: App, caplog: pytest.LogCaptureFixture, value: Any, touch_response: bool
+) -> None:
+    _served(app, _nan_view(value, touch_response))
+    with caplog.at_level(logging.ERROR, logger="httpx_views"):
+        res = TestApp(app).get("/v", status=500)
+    assert b"NaN" not in res.body
+    assert b"Infinity" not in res.body
+    assert "nan_view" in _one_error(caplog).getMessage()
+
+
+def test_json_with_nan_from_exception_view_is_logged_500(
+    app: App, caplog: pytest.LogCaptureFixture
+) -> None:
+    app.add_route("/v", _raises(KeyError("k")))
+    app.exception_view(KeyError)(_nan_view({"x": float("nan")}, False))
+    with caplog.at_level(logging.ERROR, logger="httpx_views"):
+        res = TestApp(app).get("/v", status=500)
+    assert b"NaN" not in res.body
+    assert "nan_view" in _one_error(caplog).getMessage()
+
+
+# -- A. the status line is checked like the headers ---------------------------------
+
+BAD_STATUS_LINES = [
+    pytest.param("200 OK\x01", id="control"),
+    pytest.param("402 Pay\x1bnow", id="escape"),
+    pytest.param("200 OK\r\nSet-Cookie: owned=1", id="crlf"),
+    pytest.param("200 OK\x7f", id="delete"),
+]
+
+
+def _status_on_response(status: str) -> View:
+    return lambda request: Response("body", status=status)
+
+
+def _status_on_request_response(status: str, result: Any) -> View:
+    def view(request: Request) -> Any:
+        request.response.status = status
+        return result
+
+    return view
+
+
+def _status_on_exception(status: str, cls: type[Any]) -> View:
+    def view(request: Request) -> Any:
+        exc = cls()
+        exc.status = status
+        raise exc
+
+    return view
+
+
+STATUS_CARRIERS: list[Any] = [
+    pytest.param(_status_on_response, id="Response"),
+    pytest.param(
+        lambda status: _status_on_request_response(status, "text"),
+        id="request.response-str",
+    ),
+    pytest.param(
+        lambda status: _status_on_request_response(status, {"a": 1}),
+        id="request.response-dict",
+    ),
+    pytest.param(
+        lambda status: _status_on_request_response(status, None),
+        id="request.response-None",
+    ),
+    pytest.param(lambda status: _status_on_exception(status, HTTPForbidden), id="ours"),
+    pytest.param(
+        lambda status: _status_on_exception(status, webob.exc.HTTPForbidden),
+        id="webob.exc",
+    ),
+]
+
+
+@pytest.mark.parametrize("status", BAD_STATUS_LINES)
+@pytest.mark.parametrize("carrier", STATUS_CARRIERS)
+def test_status_line_with_control_character_is_logged_500(
+    app: App,
+    caplog: pytest.LogCaptureFixture,
+    carrier: Callable[[str], View],
+    status: str,
+) -> None:
+    _served(app, carrier(status))
+    with caplog.at_level(logging.ERROR, logger="httpx_views"):
+        res = send(app, "/v")
+    assert res.status == 500
+    assert res.header("Set-Cookie") is None
+    assert "status" in _one_error(caplog).getMessage()
+
+
+def _header_on(where: str) -> View:
+    def view(request: Request) -> Any:
+        if where == "Response":
+            response = Response("x")
+        elif where == "webob.exc":
+            response = webob.exc.HTTPForbidden()
+        elif where == "ours":
+            response = HTTPForbidden()
+        else:
+            response = request.response
+        response.headers["X-Price"] = "5 \u20ac"
+        return "text" if where == "request.response" else response
+
+    return view
+
+
+@pytest.mark.parametrize("where", ["Response", "webob.exc", "ours", "request.response"])
+def test_header_value_outside_latin1_is_logged_500(
+    app: App, caplog: pytest.LogCaptureFixture, where: str
+) -> None:
+    _served(app, _header_on(where))
+    with caplog.at_level(logging.ERROR, logger="httpx_views"):
+        res = send(app, "/v")
+    assert res.status == 500
+    assert res.header("X-Price") is None
+    assert "Latin-1" in _one_error(caplog).getMessage()
+
+
+# -- B. a view's own decoding error is the server's ----------------------------------
+
+
+def test_unicode_decode_error_in_view_code_is_logged_500(
+    app: App, caplog: pytest.LogCaptureFixture
+) -> None:
+    def corrupt_file(request: Request) -> str:
+        return b"caf\xe9".decode("utf-8")
+
+    _served(app, corrupt_file)
+    with caplog.at_level(logging.ERROR, logger="httpx_views"):
+        TestApp(app).get("/v", status=500)
+    assert "UnicodeDecodeError" in _one_error(caplog).getMessage()
+
+
+# -- B. unhandled exceptions reach the 500's exception views -------------------------
+
+
+@pytest.mark.parametrize(
+    "registered",
+    [HTTPInternalServerError, HTTPServerError, HTTPError, HTTPException],
+)
+def test_unhandled_exception_is_logged_then_branded_by_500_view(
+    app: App, caplog: pytest.LogCaptureFixture, registered: type[Exception]
+) -> None:
+    original = RuntimeError("db down")
+    app.add_route("/v", _raises(original))
+    seen: list[BaseException | None] = []
+
+    @app.exception_view(registered)
+    def branded(request: Request) -> Response:
+        seen.append(request.exception)
+        return Response("Sorry, our fault.", status=500, content_type="text/plain")
+
+    with caplog.at_level(logging.ERROR, logger="httpx_views"):
+        res = TestApp(app).get("/v", status=500)
+    assert res.text == "Sorry, our fault."
+    assert "db down" in _one_error(caplog).getMessage()
+    [exception] = seen
+    assert isinstance(exception, HTTPInternalServerError)
+    assert exception.__cause__ is original
+
+
+def test_500_view_brands_only_under_its_prefix(app: App) -> None:
+    app.add_route("/api/v", _raises(RuntimeError("x")))
+    app.add_route("/v", _raises(RuntimeError("x")))
+    app.exception_view(HTTPInternalServerError, path_prefix="/api")(
+        lambda request: {"error": "internal"}
+    )
+    client = TestApp(app)
+    assert client.get("/api/v", status=200).json == {"error": "internal"}
+    assert "Internal Server Error" in client.get("/v", status=500).text
+
+
+def test_exception_view_for_exception_still_comes_first(
+    app: App, caplog: pytest.LogCaptureFixture
+) -> None:
+    original = RuntimeError("x")
+    app.add_route("/v", _raises(original))
+    seen: list[BaseException | None] = []
+    app.exception_view(Exception)(lambda request: seen.append(request.exception))
+    app.exception_view(HTTPInternalServerError)(lambda request: "branded")
+    with caplog.at_level(logging.ERROR, logger="httpx_views"):
+        res = TestApp(app).get("/v", status=200)
+    assert res.text == ""
+    assert seen == [original]
+    assert errors(caplog) == []
+
+
+def test_500_view_that_fails_is_plain_500_logged_twice(
+    app: App, caplog: pytest.LogCaptureFixture
+) -> None:
+    app.add_route("/v", _raises(RuntimeError("first")))
+    app.exception_view(HTTPInternalServerError)(_raises(RuntimeError("second")))
+    with caplog.at_level(logging.ERROR, logger="httpx_views"):
+        res = TestApp(app).get("/v", status=500)
+    assert "Internal Server Error" in res.text
+    messages = [record.getMessage() for record in errors(caplog)]
+    assert len(messages) == 2
+    assert "first" in messages[0]
+    assert "second" in messages[1]
+
+
+def test_debug_500_view_sees_the_traceback_page() -> None:
+    app = App(debug=True)
+    app.add_route("/v", _raises(RuntimeError("secret detail")))
+
+    @app.exception_view(HTTPInternalServerError)
+    def branded(request: Request) -> Any:
+        assert request.exception is not None
+        request.exception.headers["X-Branded"] = "yes"
+        return request.exception
+
+    res = TestApp(app).get("/v", headers={"Accept": "text/html"}, status=500)
+    assert res.headers["X-Branded"] == "yes"
+    assert "<pre>" in res.text
+    assert "Traceback" in res.text
+    assert "secret detail" in res.text
+
+
+# -- B. a failing security policy is a 500 only HTTP views may brand -----------------
+
+
+class PolicyError(Exception):
+    pass
+
+
+class _FailingPolicy:
+    def __init__(self, failing: str) -> None:
+        self.failing = failing
+
+    def identity(self, request: Request) -> Any:
+        if self.failing == "identity":
+            raise PolicyError("identity broke")
+        return "alice"
+
+    def permits(self, request: Request, permission: str) -> bool:
+        if self.failing == "permits":
+            raise PolicyError("permits broke")
+        return request.identity == "alice"
+
+
+@pytest.mark.parametrize("failing", ["identity", "permits"])
+@pytest.mark.parametrize("registered", [Exception, PolicyError])
+def test_policy_error_is_not_answered_by_non_http_exception_views(
+    caplog: pytest.LogCaptureFixture, failing: str, registered: type[Exception]
+) -> None:
+    app = App(security_policy=_FailingPolicy(failing))
+    called = []
+    app.add_route("/admin", lambda request: called.append("view"), permission="p")
+    app.exception_view(registered)(lambda request: "all is well")
+    with caplog.at_level(logging.ERROR, logger="httpx_views"):
+        res = TestApp(app).get("/admin", status=500)
+    assert "all is well" not in res.text
+    assert "broke" in _one_error(caplog).getMessage()
+    assert called == []
+
+
+@pytest.mark.parametrize("failing", ["identity", "permits"])
+def test_policy_error_may_be_branded_by_500_view(
+    caplog: pytest.LogCaptureFixture, failing: str
+) -> None:
+    app = App(security_policy=_FailingPolicy(failing))
+    called = []
+    app.add_route("/admin", lambda request: called.append("view"), permission="p")
+    app.exception_view(Exception)(lambda request: "all is well")
+    causes: list[Any] = []
+
+    @app.exception_view(HTTPInternalServerError)
+    def branded(request: Request) -> Response:
+        causes.append(request.exception.__cause__)
+        return Response("Sorry.", status=500, content_type="text/plain")
+
+    with caplog.at_level(logging.ERROR, logger="httpx_views"):
+        res = TestApp(app).get("/admin", status=500)
+    assert res.text == "Sorry."
+    assert len(errors(caplog)) == 1
+    assert [type(cause) for cause in causes] == [PolicyError]
+    assert called == []
+
+
+# -- B. every dropped iterable is closed ----------------------------------------------
+
+
+class Tracked:
+    """A response iterable that records itself, to count its ``close()`` calls."""
+
+    made: list[Tracked] = []  # noqa: RUF012 - test bookkeeping
+
+    def __init__(self, body: bytes = b"tracked") -> None:
+        self.body = body
+        self.closed = 0
+        Tracked.made.append(self)
+
+    def __iter__(self) -> Iterator[bytes]:
+        assert not self.closed, "iterated after close()"
+        return iter([self.body])
+
+    def close(self) -> None:
+        self.closed += 1
+
+
+class Stop(webob.Response, Exception):
+    """A user's response that is also an exception."""
+
+
+def _closing_app() -> App:
+    app = App()
+
+    @app.route("/exc-replaced-by-view")
+    def exc_replaced(request: Request) -> None:
+        raise HTTPForbidden(app_iter=Tracked(), content_type="text/plain")
+
+    @app.exception_view(HTTPForbidden)
+    def forbidden(request: Request) -> Response:
+        return Response(app_iter=Tracked(), status=403, content_type="text/plain")
+
+    @app.route("/webob-exc-replaced-by-view")
+    def webob_exc_replaced(request: Request) -> None:
+        raise webob.exc.HTTPForbidden(app_iter=Tracked(), content_type="text/plain")
+
+    @app.route("/exc-view-fails")
+    def exc_view_fails(request: Request) -> None:
+        raise HTTPNotFound(app_iter=Tracked(), content_type="text/plain")
+
+    app.exception_view(HTTPNotFound)(_raises(RuntimeError("the view broke")))
+
+    @app.route("/stop-replaced-by-view")
+    def stop_replaced(request: Request) -> None:
+        raise Stop(app_iter=Tracked(), status=202, content_type="text/plain")
+
+    @app.exception_view(Stop)
+    def stopped(request: Request) -> Response:
+        return Response(app_iter=Tracked(), content_type="text/plain")
+
+    @app.route("/request-response-dropped")
+    def response_dropped(request: Request) -> None:
+        request.response.app_iter = Tracked()
+        raise HTTPMethodNotAllowed(allow=["GET"])
+
+    @app.route("/refused-status")
+    def refused_status(request: Request) -> Response:
+        return Response(app_iter=Tracked(), status="200 O\x01K")
+
+    @app.route("/no-content")
+    def no_content(request: Request) -> Response:
+        return Response(app_iter=Tracked(), status=204)
+
+    @app.route("/request-response-no-content")
+    def request_response_no_content(request: Request) -> None:
+        request.response.app_iter = Tracked()
+        request.response.status_code = 204
+
+    @app.route("/webob-exc-own-body")
+    def webob_exc_own_body(request: Request) -> None:
+        raise webob.exc.HTTPConflict(app_iter=Tracked(), content_type="text/plain")
+
+    @app.route("/ours-own-body")
+    def ours_own_body(request: Request) -> None:
+        raise HTTPPaymentRequired(app_iter=Tracked(), content_type="text/plain")
+
+    @app.route("/sent")
+    def sent(request: Request) -> Response:
+        return Response(app_iter=Tracked(), content_type="text/plain")
+
+    return app
+
+
+def test_close_called_once_on_every_iterable_made(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    Tracked.made.clear()
+    app = _closing_app()
+    client = TestApp(app)
+    paths = [route.pattern for route in app.router.routes]
+    with caplog.at_level(logging.CRITICAL, logger="httpx_views"):
+        for _ in range(20):
+            for path in paths:
+                for method in ("GET", "HEAD"):
+                    client.request(path, method=method, expect_errors=True)
+    assert len(Tracked.made) > 20 * len(paths)
+    assert [t.closed for t in Tracked.made] == [1] * len(Tracked.made)
+
+
+# -- B. any raised Response is the response -------------------------------------------
+
+
+def test_raised_response_subclass_is_the_response(app: App) -> None:
+    _served(app, _raises(Stop("stopped early", status=202, content_type="text/plain")))
+    res = TestApp(app).get("/v", status=202)
+    assert res.text == "stopped early"
+
+
+def test_raised_response_subclass_goes_through_its_exception_view(app: App) -> None:
+    _served(app, _raises(Stop("stopped", status=202)))
+    app.exception_view(Stop)(lambda request: "seen by the view")
+    assert TestApp(app).get("/v", status=200).text == "seen by the view"
+
+
+@pytest.mark.parametrize(
+    ("make", "status"),
+    [
+        pytest.param(pyramid.httpexceptions.HTTPPaymentRequired, 402, id="402"),
+        pytest.param(
+            lambda: pyramid.httpexceptions.HTTPFound("/elsewhere"), 302, id="302"
+        ),
+        pytest.param(pyramid.httpexceptions.HTTPNotFound, 404, id="404"),
+    ],
+)
+def test_raised_pyramid_exception_is_the_response(
+    app: App, make: Callable[[], Exception], status: int
+) -> None:
+    app.add_route("/raised", lambda request: _raises(make())(request))
+    app.add_route("/returned", lambda request: make())
+    client = TestApp(app)
+    raised = client.get("/raised", status=status)
+    returned = client.get("/returned", status=status)
+    assert raised.headers.get("Location") == returned.headers.get("Location")
+    assert raised.body == returned.body
+
+
+# -- C. HEAD carries the headers GET would --------------------------------------------
+
+WEBOB_EXCEPTIONS: list[Any] = [
+    pytest.param(lambda: webob.exc.HTTPNotFound(), id="404"),
+    pytest.param(lambda: webob.exc.HTTPPaymentRequired("pay first"), id="402-detail"),
+    pytest.param(lambda: webob.exc.HTTPFound(location="/there"), id="302"),
+    pytest.param(lambda: webob.exc.HTTPGone(comment="<b>"), id="410-comment"),
+]
+ACCEPTS = [None, "text/html", "application/json", "text/plain", "*/*"]
+
+
+@pytest.mark.parametrize("make", WEBOB_EXCEPTIONS)
+@pytest.mark.parametrize("accept", ACCEPTS)
+@pytest.mark.parametrize("raised", [True, False])
+def test_head_of_webob_exception_has_get_headers(
+    app: App, make: Callable[[], Exception], accept: str | None, raised: bool
+) -> None:
+    def view(request: Request) -> Any:
+        if raised:
+            raise make()
+        return make()
+
+    _served(app, view)
+    headers = {"Accept": accept} if accept else {}
+    client = TestApp(app)
+    get = client.get("/v", headers=headers, status="*")
+    head = client.head("/v", headers=headers, status="*")
+    assert head.status == get.status
+    assert head.body == b""
+    assert int(get.headers["Content-Length"]) == len(get.body) > 0
+    assert sorted(head.headerlist) == sorted(get.headerlist)
+
+
+@pytest.mark.parametrize("make", WEBOB_EXCEPTIONS)
+def test_webob_exception_negotiated_body_varies_on_accept(
+    app: App, make: Callable[[], Exception]
+) -> None:
+    _served(app, _raises(make()))
+    res = TestApp(app).get("/v", headers={"Accept": "application/json"}, status="*")
+    assert res.headers["Vary"] == "Accept"
+
+
+def test_webob_exception_vary_accept_joins_existing_vary(app: App) -> None:
+    _served(app, lambda request: webob.exc.HTTPForbidden(headers={"Vary": "Cookie"}))
+    res = TestApp(app).get("/v", status=403)
+    assert res.headers.getall("Vary") == ["Cookie, Accept"]
+
+
+def test_webob_exception_with_own_body_does_not_vary(app: App) -> None:
+    _served(
+        app,
+        lambda request: webob.exc.HTTPForbidden(body=b"no", content_type="text/plain"),
+    )
+    res = TestApp(app).get("/v", status=403)
+    assert res.body == b"no"
+    assert "Vary" not in res.headers
+
+
+# -- C. 204, 205 and 304 --------------------------------------------------------------
+
+
+def _status_via_request_response(code: int, result: Any) -> View:
+    def view(request: Request) -> Any:
+        request.response.status_code = code
+        return result
+
+    return view
+
+
+RESULTS = [
+    pytest.param(None, id="None"),
+    pytest.param("text", id="str"),
+    pytest.param(b"bytes", id="bytes"),
+    pytest.param({"a": 1}, id="dict"),
+]
+
+
+@pytest.mark.parametrize("code", [204, 304])
+@pytest.mark.parametrize("result", RESULTS)
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_204_and_304_via_request_response_send_no_body_type_or_length(
+    app: App, code: int, result: Any, method: str
+) -> None:
+    _served(app, _status_via_request_response(code, result))
+    res = TestApp(app).request("/v", method=method, status=code)
+    assert res.body == b""
+    assert "Content-Type" not in res.headers
+    assert "Content-Length" not in res.headers
+
+
+@pytest.mark.parametrize("result", RESULTS)
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_205_via_request_response_sends_length_zero(
+    app: App, result: Any, method: str
+) -> None:
+    _served(app, _status_via_request_response(205, result))
+    res = TestApp(app).request("/v", method=method, status=205)
+    assert res.body == b""
+    assert res.headers["Content-Length"] == "0"
+    assert "Content-Type" not in res.headers
+
+
+@pytest.mark.parametrize(
+    "view",
+    [
+        pytest.param(lambda request: Response("reset", status=205), id="Response"),
+        pytest.param(lambda request: Response(status=205), id="Response-empty"),
+        pytest.param(lambda request: HTTPResetContent(), id="ours"),
+        pytest.param(_raises(webob.exc.HTTPResetContent()), id="webob.exc"),
+    ],
+)
+def test_205_always_sends_length_zero(app: App, view: View) -> None:
+    _served(app, view)
+    res = TestApp(app).get("/v", status=205)
+    assert res.body == b""
+    assert res.headers["Content-Length"] == "0"
+    assert "Content-Type" not in res.headers
+
+
+# -- C. a view's 405 says what is allowed ---------------------------------------------
+
+
+def test_405_raised_by_view_gets_allow_from_its_route(app: App) -> None:
+    _served(app, _raises(HTTPMethodNotAllowed()), methods=["GET", "POST"])
+    res = TestApp(app).post("/v", status=405)
+    assert res.headers["Allow"] == "GET, HEAD, OPTIONS, POST"
+
+
+def test_405_from_webob_raised_by_view_gets_allow(app: App) -> None:
+    _served(app, _raises(webob.exc.HTTPMethodNotAllowed()), methods=["PUT"])
+    res = TestApp(app).put("/v", status=405)
+    assert res.headers["Allow"] == "OPTIONS, PUT"
+
+
+def test_405_raised_by_class_view_gets_allow_from_its_methods(app: App) -> None:
+    class Notes:
+        def get(self, request: Request) -> str:
+            return "notes"
+
+        def delete(self, request: Request) -> None:
+            raise HTTPMethodNotAllowed()
+
+    app.add_route("/notes", Notes)
+    res = TestApp(app).delete("/notes", status=405)
+    assert res.headers["Allow"] == "DELETE, GET, HEAD, OPTIONS"
+
+
+def test_405_raised_by_view_keeps_its_own_allow(app: App) -> None:
+    _served(app, _raises(HTTPMethodNotAllowed(allow=["GET"])), methods=["GET", "PUT"])
+    assert TestApp(app).put("/v", status=405).headers["Allow"] == "GET"
+
+
+def test_405_raised_by_view_serving_every_method_has_no_allow(app: App) -> None:
+    # Decision: a route serving every method cannot say which ones its view
+    # refuses; the view must pass allow= itself.
+    _served(app, _raises(HTTPMethodNotAllowed()))
+    assert "Allow" not in TestApp(app).put("/v", status=405).headers
+
+
+# -- C. bytes are not text -----------------------------------------------------------
+
+
+def _bytes_view(touch: str) -> View:
+    def view(request: Request) -> bytes:
+        if touch == "header":
+            request.response.headers["X-Touched"] = "1"
+        elif touch == "status":
+            request.response.status_code = 202
+        elif touch == "conditional":
+            request.response.conditional_response = True
+        elif touch == "location":
+            request.response.status_code = 201
+            request.response.location = "/made"
+        elif touch == "cookie":
+            request.response.set_cookie("seen", "1")
+        return b"\x89PNG"
+
+    return view
+
+
+@pytest.mark.parametrize(
+    "touch", ["nothing", "header", "status", "conditional", "location", "cookie"]
+)
+def test_bytes_without_content_type_is_octet_stream(app: App, touch: str) -> None:
+    _served(app, _bytes_view(touch))
+    res = TestApp(app).get("/v")
+    assert res.headers["Content-Type"] == "application/octet-stream"
+    assert res.body == b"\x89PNG"
+
+
+@pytest.mark.parametrize(
+    ("content_type", "sent"),
+    [("image/png", "image/png"), ("text/plain", "text/plain; charset=UTF-8")],
+)
+def test_bytes_keep_the_content_type_the_view_set(
+    app: App, content_type: str, sent: str
+) -> None:
+    def typed(request: Request) -> bytes:
+        request.response.content_type = content_type
+        request.response.headers["X-After"] = "1"
+        return b"\x89PNG"
+
+    _served(app, typed)
+    assert TestApp(app).get("/v").headers["Content-Type"] == sent
+
+
+@pytest.mark.parametrize("touch", ["nothing", "header"])
+def test_str_stays_utf8_text(app: App, touch: str) -> None:
+    def text(request: Request) -> str:
+        if touch == "header":
+            request.response.headers["X-Touched"] = "1"
+        return "caf\u00e9"
+
+    _served(app, text)
+    res = TestApp(app).get("/v")
+    assert res.headers["Content-Type"] == "text/plain; charset=UTF-8"
+    assert res.body == "caf\u00e9".encode()
+
+
+# -- D. a body limit that works in tests as under a server ----------------------------
+
+
+def _echo_app() -> App:
+    app = App(max_body_size=8)
+    app.add_route("/echo", lambda request: request.body, methods=["POST"])
+    return app
+
+
+def test_max_body_size_body_readable_through_webtest() -> None:
+    client = TestApp(_echo_app())
+    assert client.post("/echo", b"12345678").body == b"12345678"
+    client.post("/echo", b"123456789", status=413)
+
+
+def test_max_body_size_body_readable_through_webob_get_response() -> None:
+    app = _echo_app()
+    request = webob.Request.blank("/echo", method="POST", body=b"12345678")
+    assert request.get_response(app).body == b"12345678"
+    request = webob.Request.blank("/echo", method="POST", body=b"123456789")
+    assert request.get_response(app).status_code == 413
+
+
+def test_max_body_size_body_readable_twice() -> None:
+    app = App(max_body_size=8)
+    app.add_route(
+        "/twice",
+        lambda request: request.body + request.body_file.read(),
+        methods=["POST"],
+    )
+    request = webob.Request.blank("/twice", method="POST", body=b"ab")
+    assert request.get_response(app).body == b"abab"
+    assert send(app, "/twice", "POST", body=b"ab").body == b"abab"
+
+
+# -- D. the debug 404 lists each pattern once -----------------------------------------
+
+
+def test_debug_404_lists_each_pattern_once_with_its_methods() -> None:
+    app = App(debug=True)
+    app.add_route("/notes", lambda request: "list", methods=["GET"])
+    app.add_route("/notes", lambda request: "add", methods=["POST"])
+    app.add_route("/any", lambda request: "any")
+    text = TestApp(app).get("/nope", status=404).text
+    assert text.count("/notes") == 1
+    assert "/notes (GET, HEAD, POST)" in text
+    assert "/any (any method)" in text
+
+
+# -- what the App adds at send time stays with that request ---------------------
+
+
+def test_shared_405_gets_each_route_its_own_allow() -> None:
+    not_allowed = HTTPMethodNotAllowed()  # one instance, raised by two routes
+    app = App()
+    app.add_route("/a", _raises(not_allowed), methods=["GET"])
+    app.add_route("/b", _raises(not_allowed), methods=["POST"])
+    test = TestApp(app)
+    for _ in range(2):
+        assert test.get("/a", status=405).headers["Allow"] == "GET, HEAD, OPTIONS"
+        assert test.post("/b", status=405).headers["Allow"] == "OPTIONS, POST"
+    assert "Allow" not in not_allowed.headers
+
+
+def test_shared_webob_exception_is_not_changed_by_sending() -> None:
+    gone = webob.exc.HTTPGone()
+    multiple = HTTPMultipleChoices("")  # an empty, optional Location
+    app = App()
+    app.add_route("/gone", _raises(gone))
+    app.add_route("/choices", _raises(multiple))
+    test = TestApp(app)
+    for _ in range(2):
+        assert "Accept" in test.get("/gone", status=410).headers["Vary"]
+        assert "Location" not in test.get("/choices", status=300).headers
+    assert "Vary" not in gone.headers
+    assert multiple.headers["Location"] == ""
