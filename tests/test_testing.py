@@ -45,6 +45,66 @@ def test_dummy_request_is_a_real_request() -> None:
     assert request.exception is None
 
 
+def test_dummy_request_default_environ() -> None:
+    environ = DummyRequest().environ
+    assert {key: value for key, value in environ.items() if type(value) is str} == {
+        "REQUEST_METHOD": "GET",
+        "SCRIPT_NAME": "",
+        "PATH_INFO": "/",
+        "QUERY_STRING": "",
+        "SERVER_NAME": "localhost",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "localhost:80",
+        # What servers send today, not WebOb's HTTP/1.0.
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "wsgi.url_scheme": "http",
+    }
+    assert environ["wsgi.version"] == (1, 0)
+    assert environ["wsgi.input"].read() == b""
+    request = DummyRequest()
+    assert request.http_version == "HTTP/1.1"
+    assert request.content_length is None
+    assert request.content_type == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs"),
+    [
+        (("/", "POST"), {"json": {"a": 1}}),
+        (("/", "PUT"), {"params": {"a": "1"}}),
+        (("/", "DELETE"), {"body": b"x", "headers": {"X-A": "1"}}),
+        (("https://example.com:8443/a?b=1",), {}),
+    ],
+    ids=["json", "form", "body", "full-url"],
+)
+def test_dummy_request_is_http_1_1_whatever_it_carries(
+    args: tuple[str, ...], kwargs: dict[str, Any]
+) -> None:
+    request = DummyRequest(*args, **kwargs)
+    assert request.environ["SERVER_PROTOCOL"] == "HTTP/1.1"
+    assert request.http_version == "HTTP/1.1"
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "read"),
+    [
+        ("SERVER_PROTOCOL", "HTTP/1.0", lambda request: request.http_version),
+        ("REQUEST_METHOD", "PATCH", lambda request: request.method),
+        ("CONTENT_TYPE", "text/csv", lambda request: request.content_type),
+    ],
+    ids=["protocol", "method", "content-type"],
+)
+def test_dummy_request_environ_overrides_win_over_its_own_values(
+    key: str, value: str, read: Any
+) -> None:
+    # Set last: over the protocol, the method= and the type a JSON body sets.
+    overrides: dict[str, Any] = {key: value}
+    request = DummyRequest("/", "POST", json={"a": 1}, **overrides)
+    assert request.environ[key] == value
+    assert read(request) == value
+    assert request.json_body == {"a": 1}
+
+
 def test_dummy_request_path_and_query_string() -> None:
     request = DummyRequest("/search?q=a+b&q=c")
     assert request.path_info == "/search"
