@@ -307,8 +307,9 @@ _OWN_VARS = frozenset({"br", "explanation", "detail", "comment", "html_comment"}
 
 # What the caches below may hold. Each is keyed on everything its value is
 # computed from, holds nothing taken from a request, and is bounded in
-# bytes: at most _MAX_ENTRIES entries of at most _MAX_ENTRY_TEXT characters
-# of key and value each (so well under 2 MB each, whatever clients send);
+# bytes: at most _MAX_ENTRIES entries, whose key texts and value each hold
+# at most _MAX_ENTRY_TEXT characters (plus a detail and a comment of at
+# most _CACHED_TEXT_MAX), so about 2 MB each whatever clients send;
 # anything larger is computed every time instead. A plain dict is safe under
 # threads: get and set are atomic, and a lost entry is only recomputed.
 _MAX_ENTRIES = 256
@@ -584,24 +585,15 @@ class HTTPException(Response, Exception):
         else:
             headerlist = self._headerlist[:]
             app_iter = self._app_iter
-        location = -1
+        _check_headerlist(headerlist)
         for index, (name, value) in enumerate(headerlist):
-            if not (
-                str.isprintable(name)
-                and str.isprintable(value)
-                and value.isascii()
-                and _TOKEN.fullmatch(name)
-            ):
-                _refuse_unsafe(name, value)
             if len(name) == 8 and name.lower() == "location":
-                location = index
-        if location >= 0:
-            name, value = headerlist[location]
-            if value:  # made absolute, as WebOb does
-                value = Response._make_location_absolute(environ, value)  # type: ignore[attr-defined]
-                headerlist[location] = (name, value)
-            else:  # never given one (a 300's is optional): not the request's URL
-                del headerlist[location]
+                if value:  # made absolute, as WebOb does
+                    value = Response._make_location_absolute(environ, value)  # type: ignore[attr-defined]
+                    headerlist[index] = (name, value)
+                else:  # never given one (a 300's is optional): not the request URL
+                    del headerlist[index]
+                break
         if self.conditional_response:
             # WebOb's If-None-Match, If-Modified-Since and Range handling.
             response = Response(
@@ -690,6 +682,7 @@ class HTTPException(Response, Exception):
         ):
             return None
         body_template = self.body_template_obj
+        body_source = body_template.template
         page_source = "" if page_template is None else page_template.template
         status, title, explanation = self._status, self.title, self.explanation
         detail, comment, code = self.detail, self.comment, self.code
@@ -698,6 +691,7 @@ class HTTPException(Response, Exception):
             type(status) is str
             and type(title) is str
             and type(explanation) is str
+            and type(body_source) is str
             and type(page_source) is str
             and type(code) is int
             and (detail is None or type(detail) is str)
@@ -708,7 +702,7 @@ class HTTPException(Response, Exception):
             len(status)
             + len(title)
             + len(explanation)
-            + len(body_template.template)
+            + len(body_source)
             + len(page_source)
         )
         for value in looked_up.values():
@@ -730,8 +724,9 @@ class HTTPException(Response, Exception):
             explanation,
             detail,
             comment,
+            self._preformatted_detail,
             type(body_template),
-            body_template.template,
+            body_source,
             type(page_template),
             page_source,
         )
