@@ -584,8 +584,8 @@ class HTTPException(Response, Exception):
             headerlist = self._page_headers(media_type, page)
         else:
             headerlist = self._headerlist[:]
+            _check_headerlist(headerlist)
             app_iter = self._app_iter
-        _check_headerlist(headerlist)
         for index, (name, value) in enumerate(headerlist):
             if len(name) == 8 and name.lower() == "location":
                 if value:  # made absolute, as WebOb does
@@ -617,11 +617,15 @@ class HTTPException(Response, Exception):
         return (type(app_iter) is list and app_iter == _NO_BODY) or not self.has_body
 
     def _page_headers(self, media_type: str, page: bytes) -> list[tuple[str, str]]:
-        """The headers to send with *page*: this exception's, typed for it."""
+        """The headers to send with *page*: this exception's, typed for it.
+
+        :raises ValueError: for a header of the exception's that is unsafe.
+        """
         # str.lower, not .lower(): a name that is not text is a TypeError.
         kept = [
             pair for pair in self._headerlist if str.lower(pair[0]) not in _BODY_HEADERS
         ]
+        _check_headerlist(kept)  # what is added below is ours, and safe
         first_vary = -1
         for index, (name, value) in enumerate(kept):
             if name.lower() == "vary":
