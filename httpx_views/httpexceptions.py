@@ -277,13 +277,12 @@ def _media_type(environ: Environ) -> str:
 
 
 def _negotiate(header: str) -> str:
-    media_type = _negotiated.get(header)
-    if media_type is None:
-        media_type = _choose_media_type(header)
-        if len(header) <= _CACHED_ACCEPT_MAX:
-            if len(_negotiated) >= _CACHE_MAX:
-                _negotiated.clear()
-            _negotiated[header] = media_type
+    """Choose the media type for *header*, and remember it if it is short."""
+    media_type = _choose_media_type(header)
+    if len(header) <= _CACHED_ACCEPT_MAX:
+        if len(_negotiated) >= _CACHE_MAX:
+            _negotiated.clear()
+        _negotiated[header] = media_type
     return media_type
 
 
@@ -564,9 +563,10 @@ class HTTPException(Response, Exception):
         method = environ["REQUEST_METHOD"]
         if self._renders_page():
             media_type = _media_type(environ)
-            if method == "HEAD":
-                environ = {**environ, "REQUEST_METHOD": "GET"}
-            page = self._page(media_type, environ)
+            as_get = environ
+            if method == "HEAD":  # the page, and so the headers, GET gets
+                as_get = {**environ, "REQUEST_METHOD": "GET"}
+            page = self._page(media_type, as_get)
             app_iter: Iterable[bytes] = [page]
             own = self._headerlist
             if (

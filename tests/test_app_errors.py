@@ -7,6 +7,7 @@ server does (:func:`harness.send`, through :mod:`wsgiref.validate`).
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -20,6 +21,7 @@ from webtest import TestApp
 
 from httpx_views import (
     App,
+    HTTPBadRequest,
     HTTPError,
     HTTPException,
     HTTPForbidden,
@@ -29,6 +31,7 @@ from httpx_views import (
     HTTPMovedPermanently,
     HTTPMultipleChoices,
     HTTPNotFound,
+    HTTPOk,
     HTTPPaymentRequired,
     HTTPPermanentRedirect,
     HTTPResetContent,
@@ -861,3 +864,273 @@ def test_shared_webob_exception_is_not_changed_by_sending() -> None:
         assert "Location" not in test.get("/choices", status=300).headers
     assert "Vary" not in gone.headers
     assert multiple.headers["Location"] == ""
+
+
+# -- exception views: WebOb's bare HTTPException, the per-class cache -----------------
+
+
+def _teapot() -> webob.exc.HTTPException:
+    # WebOb's base class: an exception that only carries its response.
+    return webob.exc.HTTPException("teapot", webob.Response("short", status=418))
+
+
+@pytest.mark.parametrize("other_view", [False, True], ids=["no-views", "other-view"])
+def test_raised_webob_base_http_exception_sends_its_wsgi_response(
+    other_view: bool,
+) -> None:
+    app = _served(App(), _raises(_teapot()))
+    if other_view:
+        app.exception_view(KeyError)(lambda request: "not this one")
+    served = send(app, "/v")
+    assert (served.status, served.body) == (418, b"short")
+
+
+def test_exception_view_raising_webob_base_http_exception_sends_its_response() -> None:
+    app = _served(App(), _raises(KeyError("k")))
+
+    @app.exception_view(KeyError)
+    def key_error(request: Request) -> Any:
+        raise _teapot()
+
+    served = send(app, "/v")
+    assert (served.status, served.body) == (418, b"short")
+
+
+def test_exception_view_lookup_cache_is_bounded_and_still_answers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("httpx_views.app._VIEWS_BY_CLASS_MAX", 3)
+    classes = [type(f"Made{number}", (KeyError,), {}) for number in range(8)]
+    app = App()
+
+    @app.route("/raise/{number:int}")
+    def raiser(request: Request) -> Any:
+        raise classes[request.matchdict["number"]]()
+
+    app.exception_view(KeyError)(lambda request: type(request.exception).__name__)
+    for number in [*range(8), 0, 7]:
+        assert send(app, f"/raise/{number}").body == f"Made{number}".encode()
+        assert len(app._views_by_class) <= 3
+
+
+class _WebObClientClosed(webob.exc.HTTPClientError):
+    # A code that neither WebOb nor httpx_views has a class for.
+    code = 499
+    title = "Client Closed Request"
+
+
+def test_webob_exception_of_a_code_without_our_class_finds_webob_views() -> None:
+    app = _served(App(), _raises(_WebObClientClosed()))
+    app.exception_view(webob.exc.HTTPClientError)(
+        lambda request: f"webob view for {request.exception.code}"
+    )
+    served = send(app, "/v")
+    assert (served.status, served.body) == (200, b"webob view for 499")
+
+
+# -- a WebOb exception's own Vary already naming Accept ---------------------------
+
+
+@pytest.mark.parametrize("vary", ["Accept-Encoding, accept", "*", "Accept"])
+def test_webob_exception_vary_naming_accept_is_not_extended(vary: str) -> None:
+    app = _served(App(), _raises(webob.exc.HTTPGone(headers=[("Vary", vary)])))
+    served = send(app, "/v")
+    assert served.status == 410
+    assert [value for name, value in served.headers if name == "Vary"] == [vary]
+
+
+# -- request.response, touched by the view, then given a body -------------------------
+
+
+def _set_header(request: Request) -> None:
+    request.response.headers["X-Trace"] = "abc"
+
+
+def _set_cookie(request: Request) -> None:
+    request.response.set_cookie("trace", "abc")
+
+
+def _append_header(request: Request) -> None:
+    request.response.headerlist.append(("X-Trace", "abc"))
+
+
+@pytest.mark.parametrize(
+    ("touch", "added"),
+    [
+        (_set_header, ("X-Trace", "abc")),
+        (_set_cookie, ("Set-Cookie", "trace=abc; Path=/")),
+        (_append_header, ("X-Trace", "abc")),
+    ],
+    ids=["headers", "set_cookie", "headerlist"],
+)
+def test_view_header_on_request_response_is_sent_with_the_text(
+    touch: Callable[[Request], None], added: tuple[str, str]
+) -> None:
+    def view(request: Request) -> str:
+        touch(request)
+        return "héllo"
+
+    served = send(_served(App(), view), "/v")
+    assert served.body == "héllo".encode()
+    assert served.headers == [
+        ("Content-Type", "text/plain; charset=UTF-8"),
+        added,
+        ("Content-Length", "6"),
+    ]
+
+
+def test_view_stale_content_length_is_replaced_by_the_bodys() -> None:
+    def view(request: Request) -> str:
+        request.response.content_length = 5
+        return "hello world"
+
+    served = send(_served(App(), view), "/v")
+    assert served.body == b"hello world"
+    assert served.headers == [
+        ("Content-Type", "text/plain; charset=UTF-8"),
+        ("Content-Length", "11"),
+    ]
+
+
+def test_view_stale_content_md5_is_dropped_with_the_old_body() -> None:
+    def view(request: Request) -> str:
+        request.response.headerlist.append(("Content-MD5", "stale"))
+        return "hello world"
+
+    served = send(_served(App(), view), "/v")
+    assert served.body == b"hello world"
+    assert served.headers == [
+        ("Content-Type", "text/plain; charset=UTF-8"),
+        ("Content-Length", "11"),
+    ]
+
+
+def test_view_json_content_type_of_its_own_is_kept_for_a_dict() -> None:
+    def view(request: Request) -> dict[str, int]:
+        request.response.content_type = "application/vnd.api+json"
+        return {"a": 1}
+
+    served = send(_served(App(), view), "/v")
+    assert served.body == b'{"a": 1}'
+    assert served.header("Content-Type") == "application/vnd.api+json"
+
+
+# -- class views with methods= -------------------------------------------------------
+
+
+class _Notes:
+    def get(self, request: Request) -> str:
+        return "list"
+
+    def post(self, request: Request) -> str:
+        return "added"
+
+
+def test_class_view_with_methods_serves_only_those_it_names() -> None:
+    app = App()
+    route = app.add_route("/notes", _Notes, methods=["get"])
+    assert route.methods == frozenset({"GET", "HEAD"})
+    assert send(app, "/notes").body == b"list"
+    refused = send(app, "/notes", "POST")
+    assert refused.status == 405
+    assert refused.header("Allow") == "GET, HEAD, OPTIONS"
+
+
+# -- the path of a request that is not UTF-8 picks a prefixed view -----------------
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [("/api/\xff", b"api bad request"), ("/api\xff", None), ("/web/\xff", None)],
+)
+def test_prefixed_view_answers_a_path_that_is_not_utf8(
+    path: str, body: bytes | None
+) -> None:
+    app = App()
+    app.add_route("/{rest:path}", lambda request: "never")
+    app.exception_view(HTTPBadRequest, path_prefix="/api")(
+        lambda request: HTTPBadRequest(detail="api bad request")
+    )
+    served = send(app, path)
+    assert served.status == 400
+    if body is None:  # no view under that prefix: the App's own 400
+        assert b"path is not UTF-8" in served.body
+    else:
+        assert body in served.body
+
+
+# -- the request body read past max_body_size ------------------------------------------
+
+
+_READERS: dict[str, Callable[[Any], bytes]] = {
+    "read": lambda stream: stream.read(),
+    "read-None": lambda stream: stream.read(None),
+    "read-size": lambda stream: stream.read(100),
+    "readline": lambda stream: stream.readline(),
+    "readline-None": lambda stream: stream.readline(None),
+    "readline-size": lambda stream: stream.readline(100),
+    "readlines": lambda stream: b"".join(stream.readlines()),
+    "iter": lambda stream: b"".join(stream),
+}
+
+
+def _reader_app(read: Callable[[Any], bytes]) -> App:
+    app = App(max_body_size=6)
+    app.add_route(
+        "/read",
+        lambda request: read(request.environ["wsgi.input"]),
+        methods=["POST"],
+    )
+    return app
+
+
+@pytest.mark.parametrize("read", _READERS.values(), ids=_READERS.keys())
+def test_chunked_body_up_to_the_limit_is_read_whole(
+    read: Callable[[Any], bytes],
+) -> None:
+    served = send(_reader_app(read), "/read", "POST", body=b"abcdef", chunked=True)
+    assert (served.status, served.body) == (200, b"abcdef")
+
+
+@pytest.mark.parametrize("read", _READERS.values(), ids=_READERS.keys())
+def test_chunked_body_past_the_limit_is_413(read: Callable[[Any], bytes]) -> None:
+    served = send(_reader_app(read), "/read", "POST", body=b"abcdefg", chunked=True)
+    assert served.status == 413
+
+
+@pytest.mark.parametrize(
+    "read",
+    [_READERS["readlines"], _READERS["iter"]],
+    ids=["readlines", "iter"],
+)
+def test_chunked_body_lines_past_the_limit_are_413(
+    read: Callable[[Any], bytes],
+) -> None:
+    # The first lines are within the limit; the one that crosses it is not.
+    served = send(
+        _reader_app(read), "/read", "POST", body=b"ab\ncd\nef\n", chunked=True
+    )
+    assert served.status == 413
+
+
+def test_chunked_body_lines_within_the_limit_are_read_one_by_one() -> None:
+    def view(request: Request) -> Any:
+        stream = request.environ["wsgi.input"]
+        return [line.decode() for line in stream.readlines()]
+
+    app = App(max_body_size=6)
+    app.add_route("/lines", view, methods=["POST"])
+    served = send(app, "/lines", "POST", body=b"ab\ncd\n", chunked=True)
+    assert json.loads(served.body) == ["ab\n", "cd\n"]
+
+
+def test_conditional_response_head_of_a_rendered_page_sends_no_body() -> None:
+    app = App()
+    app.add_route(
+        "/ok",
+        lambda request: HTTPOk(conditional_response=True, headers={"ETag": '"v1"'}),
+    )
+    served = send(app, "/ok", "HEAD")  # harness.serve asserts a HEAD body is b""
+    assert served.status == 200
+    assert served.body == b""
+    assert served.header("Content-Length") == str(len(send(app, "/ok").body))

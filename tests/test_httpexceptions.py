@@ -1538,3 +1538,194 @@ def test_call_refuses_non_text_header_names(name: Any) -> None:
 def test_method_not_allowed_shows_its_comment(accept: str) -> None:
     exc = HTTPMethodNotAllowed(comment="see the runbook")
     assert b"see the runbook" in call(exc, accept)[1]
+
+
+# -- conditional_response: WebOb's If-None-Match and Range --------------------------
+
+CONDITIONAL: dict[str, Callable[[], HTTPException]] = {
+    "rendered": lambda: httpexceptions.HTTPOk(
+        conditional_response=True, headers={"ETag": '"v1"'}
+    ),
+    "given-body": lambda: httpexceptions.HTTPOk(
+        conditional_response=True, headers={"ETag": '"v1"'}, body=b"given"
+    ),
+}
+RENDERED_OK = b"200 OK\n\nThe request has succeeded.\n"
+
+
+@pytest.mark.parametrize("make", CONDITIONAL.values(), ids=CONDITIONAL.keys())
+def test_conditional_response_matching_etag_is_304_without_body(
+    make: Callable[[], HTTPException],
+) -> None:
+    start_response, body = call(make(), HTTP_IF_NONE_MATCH='"v1"')
+    assert start_response.status == "304 Not Modified"
+    assert body == b""
+    assert start_response.header("ETag") == '"v1"'
+    assert start_response.header("Content-Type") is None
+    assert start_response.header("Content-Length") is None
+
+
+@pytest.mark.parametrize(
+    ("make", "page"),
+    [(CONDITIONAL["rendered"], RENDERED_OK), (CONDITIONAL["given-body"], b"given")],
+    ids=CONDITIONAL.keys(),
+)
+@pytest.mark.parametrize("if_none_match", [None, '"v2"'])
+def test_conditional_response_other_etag_gets_the_page(
+    make: Callable[[], HTTPException], page: bytes, if_none_match: str | None
+) -> None:
+    extra = {} if if_none_match is None else {"HTTP_IF_NONE_MATCH": if_none_match}
+    start_response, body = call(make(), **extra)
+    assert start_response.status == "200 OK"
+    assert body == page
+    assert start_response.header("Content-Length") == str(len(page))
+    assert start_response.header("ETag") == '"v1"'
+
+
+@pytest.mark.parametrize(
+    ("make", "page"),
+    [(CONDITIONAL["rendered"], RENDERED_OK), (CONDITIONAL["given-body"], b"given")],
+    ids=CONDITIONAL.keys(),
+)
+def test_conditional_response_serves_a_range_of_the_page(
+    make: Callable[[], HTTPException], page: bytes
+) -> None:
+    start_response, body = call(make(), HTTP_RANGE="bytes=0-2")
+    assert start_response.status == "206 Partial Content"
+    assert body == page[:3]
+    assert start_response.header("Content-Range") == f"bytes 0-2/{len(page)}"
+
+
+def test_conditional_response_head_of_a_given_body_sends_its_headers_only() -> None:
+    start_response, body = call(CONDITIONAL["given-body"](), REQUEST_METHOD="HEAD")
+    assert start_response.status == "200 OK"
+    assert body == b""
+    assert start_response.header("Content-Length") == "5"
+
+
+# -- status lines, Location, Vary -------------------------------------------------
+
+
+class _Received(HTTPException):
+    code = 200
+    title = "Reçu"  # Latin-1, not ASCII: a server sends it as one byte
+    explanation = "Got it."
+
+
+def test_latin1_title_is_sent_as_the_status_line() -> None:
+    start_response, body = call(_Received())
+    assert start_response.status == "200 Reçu"
+    assert body.startswith("200 Reçu\n".encode())
+
+
+def test_location_set_to_none_removes_the_header() -> None:
+    exc = HTTPFound("/elsewhere")
+    exc.location = None
+    assert exc.location is None
+    assert "Location" not in exc.headers
+
+
+def test_page_extends_only_the_first_vary_without_accept() -> None:
+    exc = Sample(headers=[("Vary", "Cookie"), ("Vary", "Origin")])
+    start_response, _ = call(exc)
+    varies = [value for name, value in start_response.headers if name == "Vary"]
+    assert varies == ["Cookie, Accept", "Origin"]
+
+
+# -- what the page cache refuses to hold -------------------------------------------
+
+
+def counting_renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Count HTTPException._render calls (subclasses still share it)."""
+    rendered: list[str] = []
+    original = HTTPException._render
+
+    def counting(self: HTTPException, media_type: str, *args: Any) -> bytes:
+        rendered.append(media_type)
+        return original(self, media_type, *args)
+
+    monkeypatch.setattr(HTTPException, "_render", counting)
+    return rendered
+
+
+@pytest.mark.parametrize("accept", [HTML, TEXT])
+def test_page_larger_than_the_cache_bound_is_rendered_each_time(
+    monkeypatch: pytest.MonkeyPatch, accept: str
+) -> None:
+    rendered = counting_renders(monkeypatch)
+    # Small inputs (a 200-character detail), a page of over 4,096 bytes.
+    exc = Sample("<" * 200, body_template="${detail}" * 30)
+    pages = [call(exc, accept)[1] for _ in range(3)]
+    assert len(pages[0]) > httpexceptions._MAX_ENTRY_TEXT
+    assert pages[0] == pages[1] == pages[2]
+    assert len(rendered) == 3
+
+
+def test_small_page_is_rendered_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    rendered = counting_renders(monkeypatch)
+    exc = Sample("small and unique: 8c1f", body_template="${detail}")
+    pages = [call(exc, TEXT)[1] for _ in range(3)]
+    assert pages[0] == pages[1] == pages[2]
+    assert len(rendered) == 1
+
+
+class _Numbered(Sample):
+    """Renders its own page, which changes from one request to the next."""
+
+    sent = 0
+
+    def _render(
+        self, media_type: str, environ: dict[str, Any], looked_up: dict[str, object]
+    ) -> bytes:
+        type(self).sent += 1
+        return f"page {type(self).sent} for {environ['PATH_INFO']}".encode()
+
+
+@pytest.mark.parametrize("accept", FORMATS)
+def test_subclass_rendering_its_own_page_is_rendered_per_request(
+    accept: str,
+) -> None:
+    exc = _Numbered()
+    first = call(exc, accept)[1]
+    second = call(exc, accept, PATH_INFO="/other")[1]
+    assert first.startswith(b"page ")
+    assert second == f"page {_Numbered.sent} for /other".encode()
+    assert first != second
+
+
+class _Shouting(str):
+    """Text that renders differently each time it is turned into str."""
+
+    times = 0
+
+    def __str__(self) -> str:
+        type(self).times += 1
+        return f"{self.upper()}-{type(self).times}"
+
+
+def test_header_value_subclassing_str_is_never_cached_by() -> None:
+    exc = Sample(body_template="<${etag}>")
+    exc.headerlist.append(("ETag", _Shouting("tag")))
+    first = call(exc)[1]
+    second = call(exc)[1]
+    assert first == f"200 OK\n\n<TAG-{_Shouting.times - 1}>".encode()
+    assert second == f"200 OK\n\n<TAG-{_Shouting.times}>".encode()
+
+
+# -- the placeholder cache -----------------------------------------------------------
+
+
+def test_template_larger_than_the_cache_bound_still_fills_its_placeholders() -> None:
+    template = "x" * httpexceptions._MAX_ENTRY_TEXT + " ${etag} ${detail}"
+    exc = Sample("d", headers={"ETag": "tag-1"}, body_template=template)
+    for _ in range(2):
+        body = call(exc)[1]
+        assert body.endswith(b"x tag-1 d")
+    assert not any(source == template for _, source in httpexceptions._lookups_cache)
+
+
+def test_placeholder_cache_is_bounded_and_stays_right() -> None:
+    for number in range(httpexceptions._MAX_ENTRIES + 5):
+        exc = Sample(headers={"ETag": "t"}, body_template=f"{number}:${{etag}}")
+        assert call(exc)[1] == f"200 OK\n\n{number}:t".encode()
+    assert 0 < len(httpexceptions._lookups_cache) <= httpexceptions._MAX_ENTRIES

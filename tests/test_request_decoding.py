@@ -488,3 +488,16 @@ def test_bad_request_view_reading_the_bad_path_still_answers_400() -> None:
 
     res = TestApp(app).get("/%FF", status=400)
     assert "path is not UTF-8" in res.text
+
+
+@pytest.mark.parametrize("last", ["é", "€", "😀"])
+def test_post_unterminated_multipart_ending_in_a_character_keeps_it(
+    last: str,
+) -> None:
+    # U+FFFD, sent by the client, makes the form be parsed again strictly;
+    # the body then ends (no closing boundary) right after a character
+    # of several bytes: the last line is whole, nothing follows it.
+    value = "\ufffd" + last
+    body = b'--b\r\nContent-Disposition: form-data; name="q"\r\n\r\n'
+    body += value.encode()
+    assert post(body, MULTIPART).POST["q"] == value

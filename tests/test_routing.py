@@ -785,3 +785,30 @@ def test_url_path_errors(
         router.url_path(name, parts)
     for fragment in fragments:
         assert fragment in str(info.value)
+
+
+# -- static patterns and reprs ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [("/about/us", {}), ("/about/us/", None), ("/about", None), ("/About/us", None)],
+)
+def test_static_pattern_matches_only_its_own_path(
+    path: str, expected: dict[str, Any] | None
+) -> None:
+    pattern = PathPattern("/about/us")
+    assert pattern.regex is None
+    assert pattern.match(path) == expected
+
+
+def test_path_pattern_repr_names_its_source() -> None:
+    assert repr(PathPattern("/users/{id:int}")) == "PathPattern('/users/{id:int}')"
+
+
+def test_match_repr_names_route_and_converted_params() -> None:
+    router = Router()
+    route = router.add("/users/{id:int}", view_a, methods=["GET"])
+    found = router.match("/users/7", "GET")
+    assert isinstance(found, Match)
+    assert repr(found) == f"Match(route={route!r}, params={{'id': 7}})"
