@@ -167,11 +167,11 @@ class PathPattern:
 
     def _compile(self, pieces: list[str | tuple[str, str]]) -> None:
         first = pieces[0]
-        head = ""
-        if isinstance(first, str):
-            head = first[: first.rfind("/") + 1]
-            if head:
-                pieces = [first[len(head) :], *pieces[1:]]
+        # _parse refuses a pattern that does not start with "/": the first
+        # piece is text, and the head holds at least that "/".
+        assert isinstance(first, str)
+        head = first[: first.rfind("/") + 1]
+        pieces = [first[len(head) :], *pieces[1:]]
         #: The literal leading segments (``("users",)`` for ``/users/{id}``).
         self.prefix = tuple(head.split("/")[1:-1])
         # The expression matches what follows the literal head: patterns
