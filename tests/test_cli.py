@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import http.client
+import importlib
+import logging
 import os
 import re
 import shutil
@@ -13,9 +15,12 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from harness import ROOT, TIMEOUT, read_port, spawn
+from harness import ROOT, TIMEOUT, environ_for, read_port, spawn
+
+from httpx_views import cli
 
 COMMAND = shutil.which("httpx-views", path=str(Path(sys.executable).parent))
 
@@ -168,6 +173,7 @@ BAD_FILES = {
         "def factory():\n"
         "    return app\n"
     ),
+    "notes.txt": "app = None\n",
 }
 
 
@@ -198,6 +204,14 @@ def bad_files(tmp_path: Path) -> Path:
         (["routes", "broken_syntax.py"], "SyntaxError"),
         (["routes", "plain_wsgi.py"], "a WSGI application but not an httpx_views App"),
         (["routes", "bad target"], "invalid target"),
+        (["routes", ""], "invalid target ''"),
+        (["routes", "./notes.txt"], "cannot import './notes.txt': not a Python file"),
+        # A module the target imports is missing, not the target itself.
+        (
+            ["routes", "broken_import"],
+            "importing 'broken_import' failed: ModuleNotFoundError: "
+            "No module named 'no_such_dependency_anywhere'",
+        ),
         (["serve", "plain_wsgi.py", "--port", "70000"], "invalid port '70000'"),
         (["serve", "plain_wsgi.py", "--port", "-1"], "invalid port '-1'"),
         (["serve", "plain_wsgi.py", "--port", "http"], "invalid port 'http'"),
@@ -219,6 +233,29 @@ def test_cli_bad_input_is_one_line_and_status_2(
 def test_cli_import_error_names_the_file_and_line(bad_files: Path) -> None:
     result = run("routes", "broken_code.py", cwd=bad_files)
     assert_one_line_error(result, "broken_code.py, line 1)")
+
+
+def test_cli_missing_attribute_without_app_gives_no_hint(bad_files: Path) -> None:
+    # The hint names the module's Apps; a module without one gets none.
+    result = run("routes", "plain_wsgi.py:nope", cwd=bad_files)
+    assert_one_line_error(result, "module 'plain_wsgi.py' has no attribute 'nope'")
+    assert "its App" not in result.stderr
+
+
+def test_cli_routes_file_named_like_an_imported_module(tmp_path: Path) -> None:
+    # web/argparse.py must not take the place of the argparse module the
+    # command has imported: the file itself uses the real one as it loads.
+    (tmp_path / "web").mkdir()
+    (tmp_path / "web" / "argparse.py").write_text(
+        "import argparse\n"
+        "parser = argparse.ArgumentParser()\n"
+        "from httpx_views import App\n"
+        "app = App()\n"
+        "app.add_route('/parsed', lambda request: 'x', name='parsed')\n"
+    )
+    result = run("routes", "web/argparse.py", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"ANY\s+/parsed\s+parsed\s", result.stdout)
 
 
 # -- a target that fails to import in any way: one line, exit status 2 ----------
@@ -451,6 +488,68 @@ def test_cli_serve_logs_app_errors_on_stderr(
     assert b"RuntimeError: oops" in err
 
 
+# A plain WSGI application whose bodies are not lists, and one that raises.
+STREAMING = """\
+class Closing:
+    def __init__(self, name, chunks):
+        self.name, self.chunks = name, chunks
+
+    def __iter__(self):
+        return iter(self.chunks)
+
+    def close(self):
+        print("closed " + self.name, flush=True)
+
+
+def app(environ, start_response):
+    path = environ["PATH_INFO"]
+    if path == "/raise":
+        raise RuntimeError("no response at all")
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    if path == "/generator":
+        return (chunk for chunk in [b"abcd", b"efg"])
+    if path == "/iterator":  # an iterable without close()
+        return iter([b"abc", b"de"])
+    return Closing(path, [b"ab", b"c"] if path == "/closing" else [])
+"""
+
+
+def test_cli_serve_access_log_counts_streamed_bodies(
+    serve: list[subprocess.Popen[bytes]], tmp_path: Path
+) -> None:
+    (tmp_path / "streaming.py").write_text(STREAMING)
+    process, port = start(serve, str(tmp_path / "streaming.py"))
+    assert get(port, "/generator")[::3] == (200, b"abcdefg")
+    assert get(port, "/iterator")[::3] == (200, b"abcde")
+    assert get(port, "/closing")[::3] == (200, b"abc")
+    assert get(port, "/empty")[::3] == (200, b"")
+    assert get(port, "/raise")[0] == 500
+    process.send_signal(signal.SIGTERM)
+    out, err = process.communicate(timeout=TIMEOUT)
+    assert process.returncode == 0, err
+    lines = out.decode().splitlines()
+    log = r'127\.0\.0\.1 - - \[[^]]+\] "GET %s HTTP/1\.1" %s'
+    for path, status in [
+        ("/generator", "200 7"),
+        ("/iterator", "200 5"),
+        ("/closing", "200 3"),
+        ("/empty", "200 -"),
+        ("/raise", "500 -"),
+    ]:
+        logged = [
+            n
+            for n, line in enumerate(lines)
+            if re.fullmatch(log % (path, status), line)
+        ]
+        assert len(logged) == 1, (path, lines)
+        if path in ("/closing", "/empty"):
+            # The body's own close() is called, before the line is written.
+            assert "closed " + path in lines, lines
+            assert lines.index("closed " + path) < logged[0], lines
+    assert lines[-1] == "Stopped."
+    assert b"RuntimeError: no response at all" in err
+
+
 def test_cli_serve_port_in_use_is_one_line_and_status_2() -> None:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
@@ -482,13 +581,17 @@ class PauseAfterServingLine:
         self.pause = False
 
     def write(self, text):
-        self.pause = self.pause or text.startswith("Serving ")
+        # Only the flush right after the line pauses: a signal may stop the
+        # server before that flush clears the flag, and "Stopped." must not.
+        self.pause = text.startswith("Serving ") or (self.pause and text == "\\n")
         return self.stream.write(text)
 
     def flush(self):
+        # Taken before flushing: a signal raised in there must not leave
+        # "Stopped." to pause in turn.
+        pause, self.pause = self.pause, False
         self.stream.flush()
-        if self.pause:
-            self.pause = False
+        if pause:
             time.sleep(60)
 
 
@@ -560,3 +663,107 @@ def test_cli_serve_sigterm_right_after_serving_line_stops_cleanly(
         Path(target).write_text(SLOW_LOOP_START)
     process, _ = start(serve, target)
     assert stop_cleanly(process, signal.SIGTERM) == "Stopped.\n"
+
+
+# A target whose import catches Ctrl-C (and so the _Stop a signal raises).
+SWALLOWS_SIGNAL = """\
+import os, signal, time
+try:  # the line is printed in the try: the signal may come as it is printed
+    print("importing for 60 s", flush=True)
+    time.sleep(60)
+except KeyboardInterrupt:
+    print("swallowed", flush=True)
+if SECOND_SIGNAL:
+    os.kill(os.getpid(), signal.SIGINT)
+    time.sleep(0.2)  # the handler has run by now
+    print("not interrupted", flush=True)
+from httpx_views import App
+app = App()
+"""
+
+
+@pytest.mark.parametrize(
+    ("second_signal", "expected"),
+    [
+        (False, "swallowed\nStopped.\n"),
+        # Once stopping, a signal is ignored: the import goes on.
+        (True, "swallowed\nnot interrupted\nStopped.\n"),
+    ],
+)
+def test_cli_serve_signal_swallowed_by_import_still_stops(
+    serve: list[subprocess.Popen[bytes]],
+    tmp_path: Path,
+    second_signal: bool,
+    expected: str,
+) -> None:
+    target = tmp_path / "swallows.py"
+    target.write_text(f"SECOND_SIGNAL = {second_signal}\n" + SWALLOWS_SIGNAL)
+    process = launch(serve, str(target))
+    read_port(process, r"^importing for (\d+) s$")
+    # It stops before serving: no "Serving" line.
+    assert stop_cleanly(process, signal.SIGTERM) == expected
+
+
+# -- helpers called in-process -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("script_name", "path", "query", "request_line"),
+    [
+        ("", "/notes", "", "GET /notes HTTP/1.0"),
+        ("/mount", "/a b", "x=1&y", "GET /mount/a%20b?x=1&y HTTP/1.0"),
+    ],
+)
+def test_cli_access_log_rebuilds_request_uri_for_other_servers(
+    caplog: pytest.LogCaptureFixture,
+    script_name: str,
+    path: str,
+    query: str,
+    request_line: str,
+) -> None:
+    # Waitress gives REQUEST_URI; without it, the line is rebuilt.
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        start_response("201 Created", [])
+        return [b"ok"]
+
+    def start_response(status: str, headers: Any, exc_info: Any = None) -> Any:
+        return None
+
+    environ = environ_for(path, query=query)
+    environ["SCRIPT_NAME"] = script_name
+    assert "REQUEST_URI" not in environ
+    logger = logging.getLogger("test_cli.access")
+    with caplog.at_level(logging.INFO, logger=logger.name):
+        assert cli._AccessLog(app, logger)(environ, start_response) == [b"ok"]
+    [record] = caplog.records
+    assert record.getMessage().endswith(f'"{request_line}" 201 2')
+
+
+def test_cli_addresses_of_a_server_on_several_sockets() -> None:
+    # A host name with several addresses gets a socket each (Waitress'
+    # MultiSocketServer); every one is shown.
+    from waitress.server import create_server
+
+    server = create_server(
+        lambda environ, start_response: [], listen="127.0.0.1:0 127.0.0.1:0"
+    )
+    try:
+        addresses = cli._addresses(server)
+    finally:
+        server.close()
+    assert [host for host, _ in addresses] == ["127.0.0.1", "127.0.0.1"]
+    ports = [port for _, port in addresses]
+    assert 0 not in ports
+    assert len(set(ports)) == 2
+
+
+def test_cli_describe_error_never_raised_has_no_location() -> None:
+    assert cli._describe_error(ValueError("bad value")) == "ValueError: bad value"
+
+
+def test_cli_main_module_runs_only_as_main() -> None:
+    # Imported (by a tool, say) rather than run with -m: no command runs,
+    # so no SystemExit.
+    sys.modules.pop("httpx_views.__main__", None)
+    module = importlib.import_module("httpx_views.__main__")
+    assert module.main is cli.main
