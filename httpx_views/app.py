@@ -35,6 +35,7 @@ from .httpexceptions import (
     _check_headerlist,
     _check_status,
     _DebugServerError,
+    _vary_accept,
     status_map,
 )
 from .request import TEXT_PLAIN, UNTOUCHED_HEADERS, Request
@@ -815,16 +816,6 @@ def _set_default(headers: list[tuple[str, str]], name: str, value: str) -> None:
     lowered = name.lower()
     if not any(header.lower() == lowered for header, _ in headers):
         headers.append((name, value))
-
-
-def _vary_accept(headers: list[tuple[str, str]]) -> None:
-    for index, (name, value) in enumerate(headers):
-        if name.lower() == "vary":
-            tokens = {token.strip().lower() for token in value.split(",")}
-            if not tokens & {"accept", "*"}:
-                headers[index] = (name, f"{value}, Accept")
-            return
-    headers.append(("Vary", "Accept"))
 
 
 def _as_get(response: WSGIApplication) -> WSGIApplication:

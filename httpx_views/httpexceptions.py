@@ -264,6 +264,26 @@ def _choose_media_type(header: str) -> str:
     return min(ranked)[3]
 
 
+def _vary_accept(headers: list[tuple[str, str]]) -> None:
+    """Say in *headers* that the body depends on ``Accept``, unless they do.
+
+    ``Accept`` joins the first ``Vary`` header, or a ``Vary`` is added.
+    """
+    first_vary = -1
+    for index, (name, value) in enumerate(headers):
+        if name.lower() == "vary":
+            tokens = {token.strip().lower() for token in value.split(",")}
+            if "accept" in tokens or "*" in tokens:
+                return
+            if first_vary < 0:
+                first_vary = index
+    if first_vary < 0:
+        headers.append(_VARY_ACCEPT)
+    else:
+        name, value = headers[first_vary]
+        headers[first_vary] = (name, f"{value}, Accept")
+
+
 def _length(body: bytes) -> tuple[str, str]:
     return ("Content-Length", str(len(body)))
 
@@ -544,9 +564,10 @@ class HTTPException(Response, Exception):
         if self._renders_page():
             media_type = _media_type(environ)
             page = self._page(media_type, environ)
-            self._headerlist[:] = self._page_headers(media_type, page)
+            self._headerlist[:] = self._page_headers(media_type, page)  # checks
             self._app_iter = [page]
-        _check_headerlist(self._headerlist)
+        else:
+            _check_headerlist(self._headerlist)
 
     def __call__(
         self, environ: Environ, start_response: StartResponse
@@ -626,20 +647,7 @@ class HTTPException(Response, Exception):
             pair for pair in self._headerlist if str.lower(pair[0]) not in _BODY_HEADERS
         ]
         _check_headerlist(kept)  # what is added below is ours, and safe
-        first_vary = -1
-        for index, (name, value) in enumerate(kept):
-            if name.lower() == "vary":
-                tokens = {token.strip().lower() for token in value.split(",")}
-                if "accept" in tokens or "*" in tokens:
-                    break
-                if first_vary < 0:
-                    first_vary = index
-        else:
-            if first_vary < 0:
-                kept.append(_VARY_ACCEPT)
-            else:
-                name, value = kept[first_vary]
-                kept[first_vary] = (name, f"{value}, Accept")
+        _vary_accept(kept)
         kept.append(_CONTENT_TYPES[media_type])
         kept.append(_length(page))
         return kept
