@@ -76,8 +76,10 @@ _RAISED_RESPONSES = (webob.Response, webob.exc.HTTPException)
 # The methods a class-based view may implement, as method names.
 _CLASS_VIEW_METHODS = ("get", "head", "post", "put", "patch", "delete", "options")
 
-# Exception classes remembered by _find_exception_view; a bound against an
-# application that makes classes on the fly.
+# Exception classes remembered by _find_exception_view: the candidate views
+# depend only on the class (and a WebOb exception's code), never on the
+# request; at most this many keys of a few views each, some 100 KB, a bound
+# against an application that makes classes on the fly.
 _VIEWS_BY_CLASS_MAX = 1000
 
 # What may stay unquoted in a query string we copy into a Location header.

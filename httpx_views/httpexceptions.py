@@ -225,10 +225,11 @@ _NO_LENGTH = ("Content-Length", "0")
 _VARY_ACCEPT = ("Vary", "Accept")
 
 # Clients send few distinct Accept values, so negotiating each one once
-# makes the common case a dict lookup. Bounded against hostile variety in
-# number and in size (browsers send ~150 characters; a server may accept
-# headers of hundreds of KB). A plain dict is safe enough under threads
-# since get/set are atomic.
+# makes the common case a dict lookup. Safe: the media type is a pure
+# function of the header text, its whole key, and nothing else of a
+# request is kept. Bounded: _CACHE_MAX headers of at most _CACHED_ACCEPT_MAX
+# characters, about 0.5 MB (browsers send ~150; longer ones are negotiated
+# every time). A plain dict is safe under threads: get/set are atomic.
 _negotiated: dict[str, str] = {}
 _CACHE_MAX = 1000
 _CACHED_ACCEPT_MAX = 512
@@ -337,6 +338,9 @@ _MAX_ENTRY_TEXT = 4096
 # ones are likely one-offs.
 _CACHED_TEXT_MAX = 200
 
+# A template's placeholder names: a pure function of its class and source,
+# the key, with nothing of a request; at most _MAX_ENTRIES sources of at
+# most _MAX_ENTRY_TEXT characters, about 1 MB.
 _lookups_cache: dict[tuple[type[Template], str], frozenset[str]] = {}
 
 
@@ -359,7 +363,11 @@ def _lookups(template: Template) -> frozenset[str]:
     return names
 
 
-# Rendered pages by everything they are made of (see HTTPException._page_key).
+# Rendered pages by everything they are made of (HTTPException._page_key):
+# a page that reads the request (a JSON formatter, an environ placeholder)
+# is never stored, so no request's data reaches another; at most
+# _MAX_ENTRIES pages of at most _MAX_ENTRY_TEXT bytes, keyed on at most as
+# many characters, about 2 MB.
 _pages: dict[tuple[object, ...], bytes] = {}
 # What a new exception's app_iter is: no body of its own yet.
 _NO_BODY = [b""]
