@@ -1,6 +1,7 @@
 """The test matrix: the suite on every supported Python, and on the lowest WebOb.
 
-``nox`` runs every session; ``nox -s tests-3.12`` runs one, and arguments
+``nox`` runs the matrix (the sessions tagged ``matrix``); ``nox -s tests-3.12``
+runs one session, ``nox -s mutation`` the mutation testing, and arguments
 after ``--`` go to pytest (``nox -s tests_lowest_webob -- -x tests/test_app.py``).
 An interpreter this machine lacks is skipped with a printed line, not an
 error, on CI too. Interpreters installed with pyenv are found without
@@ -71,15 +72,27 @@ def _pytest(session: nox.Session) -> None:
     session.run("python", "-m", "pytest", *session.posargs)
 
 
-@nox.session(python=PYTHONS)
+@nox.session(python=PYTHONS, tags=["matrix"])
 def tests(session: nox.Session) -> None:
     """The whole suite, with the newest dependencies."""
     session.install("-e", ".[test]")
     _pytest(session)
 
 
-@nox.session(python=PYTHONS[0])
+@nox.session(python=PYTHONS[0], tags=["matrix"])
 def tests_lowest_webob(session: nox.Session) -> None:
     """The whole suite with the lowest WebOb allowed."""
     session.install("-e", ".[test]", f"webob=={LOWEST_WEBOB}")
     _pytest(session)
+
+
+@nox.session(python=PYTHONS[-2])
+def mutation(session: nox.Session) -> None:
+    """Mutation testing, each module against its own tests (tests/mutation/).
+
+    Not part of the matrix: the whole run takes about an hour on two cores.
+    ``nox -s mutation -- routing.py`` runs one module; ``-- --report`` prints
+    the table of the last run.
+    """
+    session.install("-e", ".[mutation]")
+    session.run("python", "tests/mutation/run.py", *session.posargs)
