@@ -191,16 +191,21 @@ def test_dummy_request_body_can_be_read_twice() -> None:
 
 
 @pytest.mark.parametrize(
-    "kwargs",
+    ("kwargs", "given"),
     [
-        {"json": {}, "body": b"x"},
-        {"json": {}, "params": {"a": "1"}},
-        {"body": b"x", "params": {"a": "1"}},
+        ({"json": {}, "body": b"x"}, "json=, body="),
+        ({"json": {}, "params": {"a": "1"}}, "json=, params="),
+        ({"body": b"x", "params": {"a": "1"}}, "body=, params="),
+        ({"json": {}, "body": b"x", "params": {"a": "1"}}, "json=, body=, params="),
     ],
 )
-def test_dummy_request_two_bodies_is_type_error(kwargs: dict[str, Any]) -> None:
-    with pytest.raises(TypeError, match="one request body"):
+def test_dummy_request_two_bodies_is_type_error(
+    kwargs: dict[str, Any], given: str
+) -> None:
+    # The error names every body argument given, so the user sees which clash.
+    with pytest.raises(TypeError, match="one request body") as info:
         DummyRequest("/", "POST", **kwargs)
+    assert given in str(info.value)
 
 
 def test_dummy_request_query_params_and_json_body_together() -> None:
@@ -275,6 +280,9 @@ def test_dummy_request_unknown_keyword_is_type_error(
     with pytest.raises(TypeError) as info:
         DummyRequest("/", **kwargs)
     assert str(info.value).startswith(message + suggestion)
+    if "did you mean" not in suggestion:
+        # No close keyword: both kinds of environ key, each by a name to copy.
+        assert "wsgi.url_scheme" in str(info.value)
 
 
 def test_dummy_request_response_is_fresh_text_response() -> None:
