@@ -7,6 +7,7 @@ UnicodeDecodeError) but forms with ``errors="replace"``; our Request raises
 
 from __future__ import annotations
 
+import io
 import logging
 from typing import Any
 from urllib.parse import quote, quote_plus
@@ -18,6 +19,7 @@ from hypothesis import strategies as st
 from webtest import TestApp
 
 from httpx_views import App, HTTPBadRequest, Request
+from httpx_views.request import _UTF8Lines
 
 FORM = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data; boundary=b"
@@ -100,9 +102,12 @@ def test_post_fe_and_ff_no_longer_collide() -> None:
 
 
 def test_post_replacement_character_sent_by_client_is_kept() -> None:
-    assert list(post(b"q=%EF%BF%BD&r=\xef\xbf\xbd").POST.items()) == [
+    # Parsed again strictly, blank values are kept too, as WebOb keeps them.
+    assert list(post(b"q=%EF%BF%BD&r=\xef\xbf\xbd&blank=&bare").POST.items()) == [
         ("q", "\ufffd"),
         ("r", "\ufffd"),
+        ("blank", ""),
+        ("bare", ""),
     ]
     body = multipart(
         (b'name="\xef\xbf\xbd"', b"\xef\xbf\xbd"),
@@ -122,7 +127,8 @@ def test_post_file_contents_are_bytes_never_decoded() -> None:
 
 
 @pytest.mark.parametrize("before", [65535, 65534, 65533, 1000, 10])
-@pytest.mark.parametrize("char", ["é", "€", "😀"])
+# "—" is E2 80 94: cut after its 0x80; U+FFFD is EF BF BD: cut before its 0xBF.
+@pytest.mark.parametrize("char", ["é", "€", "😀", "—", "\ufffd"])
 def test_post_multipart_character_across_64_kib_is_whole(
     before: int, char: str
 ) -> None:
@@ -132,7 +138,32 @@ def test_post_multipart_character_across_64_kib_is_whole(
     body = multipart((b'name="q"', value.encode()))
     assert post(body, MULTIPART).POST["q"] == value
     if before == 65535:
-        assert "\ufffd" in post(body, MULTIPART, cls=webob.Request).POST["q"]
+        assert post(body, MULTIPART, cls=webob.Request).POST["q"] != value
+
+
+@pytest.mark.parametrize(
+    ("data", "size", "line"),
+    [
+        (b"abc\ndef", 2, b"ab"),  # a cut between ASCII characters stays
+        (b"abc\ndef", -1, b"abc\n"),
+        ("a—z".encode(), 2, "a—".encode()),  # cut after the lead byte E2
+        ("a—z".encode(), 3, "a—".encode()),  # cut after E2 80
+        ("a\ufffdz".encode(), 2, "a\ufffd".encode()),  # EF, then BF BD
+        ("😀z".encode(), 1, "😀".encode()),  # three continuation bytes
+        ("é".encode(), 1, "é".encode()),  # the body ends with the character
+        # Not UTF-8: a character is at most four bytes, and 0xC0 is no
+        # continuation byte; the cut never moves into what follows.
+        (b"\xf0" + b"\x80" * 4, 1, b"\xf0\x80\x80\x80"),
+        (b"\xc3\xc0\x80", 1, b"\xc3"),
+    ],
+)
+def test_utf8_lines_cut_a_line_between_characters(
+    data: bytes, size: int, line: bytes
+) -> None:
+    """readline(size) gives *size* bytes and the rest of the last character."""
+    body = _UTF8Lines(data)
+    assert body.readline(size) == line
+    assert line + body.read() == data  # nothing skipped or read twice
 
 
 def test_post_multipart_bad_byte_in_long_field_is_bad_request() -> None:
@@ -156,10 +187,84 @@ def test_post_checked_once_and_keeps_the_views_changes() -> None:
     assert request.params["b"] == "2"
 
 
-def test_post_of_non_form_is_webobs() -> None:
-    request = post(b"{}", "application/json")
+@pytest.mark.parametrize(
+    ("method", "body", "content_type"),
+    [
+        ("POST", b"{}", "application/json"),
+        ("PUT", b"a=1", "text/plain"),
+        ("GET", b"", None),
+    ],
+)
+def test_post_of_non_form_is_webobs(
+    method: str, body: bytes, content_type: str | None
+) -> None:
+    """No form: WebOb's empty POST, to which nothing can be added."""
+    request = Request.blank("/", method=method, body=body)
+    if content_type is not None:
+        request.content_type = content_type
     assert not request.POST
     assert dict(request.params) == {}
+    with pytest.raises(KeyError):
+        request.POST["x"] = "1"
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b"q=1", FORM),
+        (b"q=%EF%BF%BD", FORM),  # U+FFFD: parsed again, strictly
+        (multipart((b'name="q"', b"1")), MULTIPART),
+        (multipart((b'name="q"', "\ufffd".encode())), MULTIPART),
+    ],
+)
+def test_post_never_holds_the_query_string(body: bytes, content_type: str) -> None:
+    """The query string's fields are in GET (and params), never in POST."""
+    request = Request.blank(
+        "/?x=1", method="POST", body=body, content_type=content_type
+    )
+    assert list(request.POST) == ["q"]
+    assert request.GET["x"] == "1"
+    assert sorted(request.params) == ["q", "x"]
+
+
+@pytest.mark.parametrize("value", [b"v", "\ufffd".encode()])
+def test_post_multipart_part_without_a_name_is_webobs(value: bytes) -> None:
+    """A file part with no name is kept under the name None, as WebOb keeps it."""
+    body = multipart((b'filename="a.txt"', b"data"), (b'name="q"', value))
+
+    def fields(form: Any) -> list[tuple[Any, ...]]:
+        return [
+            (name, field) if isinstance(field, str) else (name, field.filename)
+            for name, field in form.items()
+        ]
+
+    ours = post(body, MULTIPART).POST
+    assert fields(ours) == fields(post(body, MULTIPART, webob.Request).POST)
+    assert fields(ours) == [(None, "a.txt"), ("q", value.decode())]
+
+
+def test_post_of_seekable_body_without_content_length_is_webobs() -> None:
+    """A chunked body (no CONTENT_LENGTH) that is already seekable.
+
+    WebOb parses the form as if the length were 0, which a multipart body
+    does not need; parsed again strictly (U+FFFD), the form is the same.
+    """
+    body = multipart((b'name="q"', "\ufffd é".encode()))
+
+    def request(cls: type[Any]) -> Any:
+        return cls(
+            {
+                "REQUEST_METHOD": "POST",
+                "CONTENT_TYPE": MULTIPART,
+                "wsgi.input": io.BytesIO(body),
+                "wsgi.input_terminated": True,
+                "webob.is_body_seekable": True,
+            }
+        )
+
+    ours = list(request(Request).POST.items())
+    assert ours == list(request(webob.Request).POST.items())
+    assert ours == [("q", "\ufffd é")]
 
 
 # -- text and JSON bodies -------------------------------------------------------
