@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import argparse
+import errno
 import http.client
 import importlib
+import inspect
+import io
 import logging
 import os
 import re
@@ -14,13 +18,17 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager, redirect_stdout
+from datetime import datetime
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
+import waitress.server
 from harness import ROOT, TIMEOUT, environ_for, read_port, spawn
 
-from httpx_views import cli
+from httpx_views import App, HTTPNotFound, cli
 
 COMMAND = shutil.which("httpx-views", path=str(Path(sys.executable).parent))
 
@@ -184,44 +192,45 @@ def bad_files(tmp_path: Path) -> Path:
     return tmp_path
 
 
-@pytest.mark.parametrize(
-    ("args", "fragment"),
-    [
-        (["routes", "no_such_module_here"], "no module named 'no_such_module_here'"),
-        (["serve", "no_such_pkg.web:app"], "no module named 'no_such_pkg'"),
-        (["routes", "missing.py"], "no such file: 'missing.py'"),
-        (["routes", "sub/dir/web.py:app"], "no such file: 'sub/dir/web.py'"),
-        (["routes", "not_wsgi.py:nope"], "has no attribute 'nope' (its App: app)"),
-        (["serve", "not_wsgi.py:name"], "not a WSGI application: it is a str"),
-        (
-            ["serve", "not_wsgi.py:factory"],
-            "it takes (), not (environ, start_response)",
-        ),
-        (["routes", "httpx_views:App"], "it is the class App"),
-        (["routes", "os:path"], "it is the module"),
-        (["routes", "broken_import.py"], "ModuleNotFoundError"),
-        (["serve", "broken_code.py"], "ZeroDivisionError: division by zero"),
-        (["routes", "broken_syntax.py"], "SyntaxError"),
-        (["routes", "plain_wsgi.py"], "a WSGI application but not an httpx_views App"),
-        (["routes", "bad target"], "invalid target"),
-        (["routes", ""], "invalid target ''"),
-        (["routes", "./notes.txt"], "cannot import './notes.txt': not a Python file"),
-        # A module the target imports is missing, not the target itself.
-        (
-            ["routes", "broken_import"],
-            "importing 'broken_import' failed: ModuleNotFoundError: "
-            "No module named 'no_such_dependency_anywhere'",
-        ),
-        (["serve", "plain_wsgi.py", "--port", "70000"], "invalid port '70000'"),
-        (["serve", "plain_wsgi.py", "--port", "-1"], "invalid port '-1'"),
-        (["serve", "plain_wsgi.py", "--port", "http"], "invalid port 'http'"),
-        (["serve", "plain_wsgi.py", "--threads", "0"], "invalid thread count '0'"),
-        (["serve", "plain_wsgi.py", "--threads", "many"], "invalid thread count"),
-        (["serve"], "required: TARGET"),
-        ([], "required: COMMAND"),
-        (["start", "x"], "invalid choice: 'start'"),
-    ],
-)
+# Bad input: the command line, and a fragment of the one error line.
+BAD_INPUT = [
+    (["routes", "no_such_module_here"], "no module named 'no_such_module_here'"),
+    (["serve", "no_such_pkg.web:app"], "no module named 'no_such_pkg'"),
+    (["routes", "missing.py"], "no such file: 'missing.py'"),
+    (["routes", "sub/dir/web.py:app"], "no such file: 'sub/dir/web.py'"),
+    (["routes", "not_wsgi.py:nope"], "has no attribute 'nope' (its App: app)"),
+    (["serve", "not_wsgi.py:name"], "not a WSGI application: it is a str"),
+    (
+        ["serve", "not_wsgi.py:factory"],
+        "it takes (), not (environ, start_response)",
+    ),
+    (["routes", "httpx_views:App"], "it is the class App"),
+    (["routes", "os:path"], "it is the module"),
+    (["routes", "broken_import.py"], "ModuleNotFoundError"),
+    (["serve", "broken_code.py"], "ZeroDivisionError: division by zero"),
+    (["routes", "broken_syntax.py"], "SyntaxError"),
+    (["routes", "plain_wsgi.py"], "a WSGI application but not an httpx_views App"),
+    (["routes", "bad target"], "invalid target"),
+    (["routes", ""], "invalid target ''"),
+    (["routes", "./notes.txt"], "cannot import './notes.txt': not a Python file"),
+    # A module the target imports is missing, not the target itself.
+    (
+        ["routes", "broken_import"],
+        "importing 'broken_import' failed: ModuleNotFoundError: "
+        "No module named 'no_such_dependency_anywhere'",
+    ),
+    (["serve", "plain_wsgi.py", "--port", "70000"], "invalid port '70000'"),
+    (["serve", "plain_wsgi.py", "--port", "-1"], "invalid port '-1'"),
+    (["serve", "plain_wsgi.py", "--port", "http"], "invalid port 'http'"),
+    (["serve", "plain_wsgi.py", "--threads", "0"], "invalid thread count '0'"),
+    (["serve", "plain_wsgi.py", "--threads", "many"], "invalid thread count"),
+    (["serve"], "required: TARGET"),
+    ([], "required: COMMAND"),
+    (["start", "x"], "invalid choice: 'start'"),
+]
+
+
+@pytest.mark.parametrize(("args", "fragment"), BAD_INPUT)
 def test_cli_bad_input_is_one_line_and_status_2(
     bad_files: Path, args: list[str], fragment: str
 ) -> None:
@@ -767,3 +776,1316 @@ def test_cli_main_module_runs_only_as_main() -> None:
     sys.modules.pop("httpx_views.__main__", None)
     module = importlib.import_module("httpx_views.__main__")
     assert module.main is cli.main
+
+
+# -- in-process calls ------------------------------------------------------------
+#
+# The tests above run the command as users do, in a subprocess: they are the
+# real path. The ones below call main() and the module's helpers in pytest's
+# own process, so that mutation testing (tests/mutation/), which links a test
+# to the functions it calls in that process only, knows which tests exercise
+# each function of cli.py. They put back whatever they change: the current
+# folder, sys.path and sys.modules (the sandbox fixture), the SIGTERM and
+# SIGINT handlers serve installs (signals), and logging (bare_logging).
+
+
+def call_main(*args: str) -> int:
+    """``cli.main(args)``: the exit status, returned or raised by argparse."""
+    try:
+        return cli.main(list(args))
+    except SystemExit as exc:
+        assert isinstance(exc.code, int), exc.code
+        return exc.code
+    except KeyboardInterrupt as exc:  # it would end the whole test session
+        pytest.fail(f"main() let {exc!r} out")
+
+
+def error_line(capsys: pytest.CaptureFixture[str]) -> str:
+    """The one line main() wrote on stderr, nothing on stdout."""
+    out, err = capsys.readouterr()
+    assert out == ""
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("httpx-views: error: ")
+    return lines[0]
+
+
+@pytest.fixture
+def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """*tmp_path* as the current folder, off sys.path; imports undone after."""
+    monkeypatch.chdir(tmp_path)
+    here = {"", str(tmp_path), os.getcwd()}
+    monkeypatch.setattr(sys, "path", [entry for entry in sys.path if entry not in here])
+    importlib.invalidate_caches()  # another test's folder may have had the name
+    before = set(sys.modules)
+    yield tmp_path
+    for name in set(sys.modules) - before:
+        module = sys.modules[name]
+        origin = getattr(module, "__file__", None)
+        if (
+            module is None
+            or name.startswith("_httpx_views_target")
+            or (
+                origin is not None
+                and Path(origin).resolve().is_relative_to(tmp_path.resolve())
+            )
+        ):
+            del sys.modules[name]
+
+
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+@pytest.fixture
+def signals() -> Iterator[None]:
+    """Put back the SIGTERM and SIGINT handlers that serve replaces."""
+    saved = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS}
+    yield
+    for signum, handler in saved.items():
+        if handler is not None:
+            signal.signal(signum, handler)
+
+
+@contextmanager
+def bare_logging() -> Iterator[None]:
+    """No handler on the root logger (so basicConfig acts); all put back after."""
+    root = logging.getLogger()
+    access = logging.getLogger("httpx_views.access")
+    saved_root = root.handlers[:], root.level
+    saved_access = access.handlers[:], access.level, access.propagate
+    for handler in saved_root[0]:
+        root.removeHandler(handler)
+    try:
+        yield
+    finally:
+        for logger, handlers in [(root, saved_root[0]), (access, saved_access[0])]:
+            for handler in logger.handlers[:]:
+                if handler not in handlers:
+                    logger.removeHandler(handler)
+                    handler.close()
+        for handler in saved_root[0]:
+            root.addHandler(handler)
+        root.setLevel(saved_root[1])
+        access.setLevel(saved_access[1])
+        access.propagate = saved_access[2]
+
+
+def normalized(text: str) -> str:
+    return " ".join(text.split())
+
+
+def says(text: str, sentence: str) -> bool:
+    """Whether *text* holds *sentence*, whole, whitespace aside."""
+    pattern = r"(?<!\S)" + re.escape(normalized(sentence)) + r"(?!\S)"
+    return re.search(pattern, normalized(text)) is not None
+
+
+# -- in-process: arguments -------------------------------------------------------
+
+TARGET_HELP = (
+    "TARGET package.module:attribute or path/to/file.py[:attribute]; "
+    "the attribute defaults to 'app'"
+)
+
+# The command's help: its usage, then what it documents, sentence by sentence.
+HELP = {
+    "httpx-views": [
+        "usage: httpx-views [-h] COMMAND ...",
+        "Serve an httpx_views App or list its routes.",
+        "commands: COMMAND serve serve a WSGI application with Waitress "
+        "routes list an App's routes and exception views",
+    ],
+    "httpx-views serve": [
+        "usage: httpx-views serve [-h] [--host HOST] [--port PORT] [--threads N] "
+        "TARGET",
+        "Serve a WSGI application (an App, usually) with Waitress, logging each "
+        "request on stdout. Ctrl-C or SIGTERM stops it.",
+        TARGET_HELP,
+        "--host HOST the address to listen on (default: 127.0.0.1, this machine "
+        "only; 0.0.0.0 for every IPv4 interface)",
+        "--port PORT the TCP port (default: 8880; 0 picks a free one)",
+        "--threads N the worker threads serving requests (default: 4)",
+    ],
+    "httpx-views routes": [
+        "usage: httpx-views routes [-h] TARGET",
+        "List an App's routes, then its Not Found, Forbidden and other exception "
+        "views.",
+        TARGET_HELP,
+    ],
+}
+
+
+@pytest.mark.parametrize("command", HELP)
+def test_cli_in_process_help_documents_commands_and_options(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")  # no wrapping: one sentence, one line
+    assert call_main(*command.split()[1:], "--help") == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert out.startswith(HELP[command][0] + "\n")
+    for sentence in HELP[command]:
+        assert says(out, sentence), (sentence, out)
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment", "command"),
+    [
+        (["serve", "app.py", "--port", "70000"], "invalid port '70000'", "serve"),
+        (["serve", "app.py", "--port", "http"], "invalid port 'http'", "serve"),
+        (["serve", "app.py", "--threads", "0"], "invalid thread count '0'", "serve"),
+        (["serve", "app.py", "--threads", "x"], "invalid thread count 'x'", "serve"),
+        (["serve"], "required: TARGET", "serve"),
+        (["routes", "app.py", "--bogus"], "unrecognized arguments: --bogus", ""),
+        ([], "required: COMMAND", ""),
+        (["start"], "invalid choice: 'start'", ""),
+    ],
+)
+def test_cli_in_process_bad_arguments_are_one_line_and_status_2(
+    capsys: pytest.CaptureFixture[str], args: list[str], fragment: str, command: str
+) -> None:
+    assert call_main(*args) == 2
+    line = error_line(capsys)
+    assert fragment in line
+    # Where to read more: the help of the command that was being parsed.
+    prog = f"httpx-views {command}".strip()
+    assert line.endswith(f"(see '{prog} --help')")
+
+
+@pytest.mark.parametrize(
+    ("text", "port"),
+    [("0", 0), ("1", 1), ("8880", 8880), ("65535", 65535), ("00080", 80)],
+)
+def test_cli_port_accepts_0_to_65535(text: str, port: int) -> None:
+    assert cli._port(text) == port
+
+
+@pytest.mark.parametrize("text", ["-1", "-2", "65536", "70000", "http", "", "8.5"])
+def test_cli_port_refuses_anything_else(text: str) -> None:
+    with pytest.raises(
+        argparse.ArgumentTypeError, match=re.escape(f"invalid port {text!r}: ")
+    ):
+        cli._port(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "threads"), [("1", 1), ("4", 4), ("1024", 1024), ("08", 8)]
+)
+def test_cli_threads_accepts_1_to_1024(text: str, threads: int) -> None:
+    assert cli._threads(text) == threads
+
+
+@pytest.mark.parametrize("text", ["0", "-1", "1025", "many", "", "2.0"])
+def test_cli_threads_refuses_anything_else(text: str) -> None:
+    with pytest.raises(
+        argparse.ArgumentTypeError, match=re.escape(f"invalid thread count {text!r}: ")
+    ):
+        cli._threads(text)
+
+
+# -- in-process: routes ----------------------------------------------------------
+
+# An App with every kind of row: a route with methods, a name and a
+# permission, one with none of them; Not Found views with and without a
+# prefix and append_slash, no Forbidden view, and a view for another
+# exception registered first.
+WEB = """\
+from httpx_views import App
+
+
+class Policy:
+    def identity(self, request):
+        return None
+
+    def permits(self, request, permission):
+        return True
+
+
+app = App(security_policy=Policy())
+
+
+@app.exception_view(KeyError, path_prefix="/api")
+def missing(request):
+    return "missing"
+
+
+@app.route("/notes", methods=["POST", "GET"], name="notes", permission="read")
+def notes(request):
+    return "notes"
+
+
+@app.route("/{rest:path}")
+def anything(request):
+    return "anything"
+
+
+@app.notfound_view(append_slash=True)
+def not_found(request):
+    return "not found"
+
+
+@app.notfound_view(path_prefix="/api")
+def api_not_found(request):
+    return "api not found"
+"""
+
+WEB_ROUTES = """\
+Routes:
+  METHODS        PATTERN       NAME   VIEW          PERMISSION
+  GET,HEAD,POST  /notes        notes  web.notes     read
+  ANY            /{rest:path}  -      web.anything  -
+
+Exception views:
+  EXCEPTION      PATH PREFIX  VIEW                OPTIONS
+  HTTPNotFound   /api         web.api_not_found   -
+  HTTPNotFound   /            web.not_found       append_slash
+  HTTPForbidden  /            (default response)  -
+  KeyError       /api         web.missing         -
+"""
+
+
+@pytest.mark.parametrize(
+    "target", ["web.py", "web.py:app", "web", "web:app", "holder.py:site.app"]
+)
+def test_cli_in_process_routes_prints_the_tables(
+    sandbox: Path, capsys: pytest.CaptureFixture[str], target: str
+) -> None:
+    (sandbox / "web.py").write_text(WEB)
+    # A dotted attribute: an object in the module, holding the App.
+    (sandbox / "holder.py").write_text(
+        "from web import app as _app\n\n\nclass site:\n    app = _app\n"
+    )
+    assert call_main("routes", target) == 0
+    assert capsys.readouterr() == (WEB_ROUTES, "")
+
+
+def test_cli_format_routes_of_an_empty_app() -> None:
+    assert cli._format_routes(App()) == (
+        "Routes:\n"
+        "  (none)\n"
+        "\n"
+        "Exception views:\n"
+        "  EXCEPTION      PATH PREFIX  VIEW                OPTIONS\n"
+        "  HTTPNotFound   /            (default response)  -\n"
+        "  HTTPForbidden  /            (default response)  -\n"
+    )
+
+
+def test_cli_table_pads_columns_and_refuses_ragged_rows() -> None:
+    header = ("A", "BB", "C")
+    rows = [("ccc", "d", "e"), ("f", "", "ggg")]
+    assert cli._table(header, rows) == [
+        "  A    BB  C",
+        "  ccc  d   e",
+        "  f        ggg",
+    ]
+    # A row longer than the header: an error, not cells silently dropped.
+    with pytest.raises(ValueError):
+        cli._table(header, [("a", "b", "c", "d")])
+
+
+class Handler:
+    """A view that is an instance: no __qualname__ of its own."""
+
+    def __call__(self, request: Any) -> str:
+        return "handled"
+
+    def __repr__(self) -> str:
+        return "Handler()"
+
+
+def plain_view(request: Any) -> str:
+    return "plain"
+
+
+@pytest.mark.parametrize(
+    ("obj", "name"),
+    [
+        (plain_view, f"{__name__}.plain_view"),
+        (Handler, f"{__name__}.Handler"),
+        (Handler.__call__, f"{__name__}.Handler.__call__"),
+        (Handler(), f"{__name__}.Handler()"),
+        (KeyError, "KeyError"),
+        (len, "len"),
+        (HTTPNotFound, "HTTPNotFound"),
+        (42, "42"),  # neither __qualname__ nor __module__
+    ],
+    ids=["function", "class", "method", "instance", "builtin", "len", "ours", "int"],
+)
+def test_cli_name_of(obj: object, name: str) -> None:
+    assert cli._name_of(obj) == name
+
+
+def test_cli_in_process_routes_of_a_plain_wsgi_application(
+    sandbox: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (sandbox / "plain.py").write_text(BAD_FILES["plain_wsgi.py"])
+    assert call_main("routes", "plain.py") == 2
+    line = error_line(capsys)
+    assert "'plain.py' is a WSGI application but not an httpx_views App" in line
+    assert line.endswith("it has no routes to list")
+
+
+def test_cli_in_process_keyboard_interrupt_at_import_is_status_130(
+    sandbox: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (sandbox / "interrupted.py").write_text("raise KeyboardInterrupt\n")
+    assert call_main("routes", "interrupted.py") == 130
+    assert capsys.readouterr() == ("", "")
+    assert "interrupted" not in sys.modules
+
+
+# -- in-process: bad input and failing targets ------------------------------------
+
+
+@pytest.mark.parametrize(("args", "fragment"), BAD_INPUT)
+def test_cli_in_process_bad_input_is_one_line_and_status_2(
+    bad_files: Path,
+    sandbox: Path,
+    fake_waitress: FakeWaitress,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    fragment: str,
+) -> None:
+    assert call_main(*args) == 2
+    assert fragment in error_line(capsys)
+    assert fake_waitress.servers == []
+
+
+@pytest.mark.parametrize("command", ["serve", "routes"])
+@pytest.mark.parametrize(
+    ("target", "pattern"),
+    FAILURES.items(),
+    ids=[target if target != LONG_NAME else "long-name" for target in FAILURES],
+)
+def test_cli_in_process_failing_target_is_one_line_and_status_2(
+    failing_targets: Path,
+    sandbox: Path,
+    fake_waitress: FakeWaitress,
+    capsys: pytest.CaptureFixture[str],
+    command: str,
+    target: str,
+    pattern: str,
+) -> None:
+    assert call_main(command, target) == 2
+    line = error_line(capsys)
+    assert re.search(pattern, line), line
+    assert fake_waitress.servers == []
+
+
+@pytest.mark.parametrize(
+    ("source", "fragment"),
+    [
+        ("app = 1 / 0\n", "ZeroDivisionError: division by zero"),
+        # It took itself out of sys.modules already: still its own error.
+        (
+            "import sys\ndel sys.modules[__name__]\nraise ValueError('gone')\n",
+            "ValueError: gone",
+        ),
+    ],
+    ids=["raises", "unregisters-itself"],
+)
+def test_cli_failed_import_leaves_no_module_behind(
+    sandbox: Path, capsys: pytest.CaptureFixture[str], source: str, fragment: str
+) -> None:
+    (sandbox / "failing_mod.py").write_text(source)
+    assert call_main("routes", "failing_mod.py") == 2
+    assert f"importing 'failing_mod.py' failed: {fragment} (" in error_line(capsys)
+    assert "failing_mod" not in sys.modules
+
+
+@pytest.mark.parametrize(
+    ("target", "fragment"),
+    [
+        ("nope.py:app", "module 'nope.py' has no attribute 'app'"),
+        ("two_apps.py:nope", "has no attribute 'nope' (its App: app, admin)"),
+        ("two_apps.py:app.nope", "has no attribute 'app.nope' (its App: app, admin)"),
+        (
+            "two_apps:nope",
+            "module 'two_apps' has no attribute 'nope' (its App: app, admin)",
+        ),
+    ],
+)
+def test_cli_missing_attribute_names_the_modules_apps(
+    sandbox: Path, target: str, fragment: str
+) -> None:
+    (sandbox / "nope.py").write_text("value = 1\n")
+    (sandbox / "two_apps.py").write_text(
+        "from httpx_views import App\napp = App()\nother = 1\nadmin = App()\n"
+    )
+    with pytest.raises(cli._UsageError) as raised:
+        cli._load_target(target)
+    assert str(raised.value).endswith(fragment)
+
+
+@pytest.mark.parametrize("target", ["bad target", "web.py.bak:", "a b:app"])
+def test_cli_invalid_target_says_what_is_expected(
+    sandbox: Path, capsys: pytest.CaptureFixture[str], target: str
+) -> None:
+    assert call_main("routes", target) == 2
+    line = error_line(capsys)
+    assert f"invalid target {target!r}: expected package.module:attribute" in line
+    assert line.endswith(" or path/to/file.py:attribute")
+
+
+@pytest.mark.parametrize(
+    ("target", "fragment"),
+    [
+        ("web\\app", "no such file: 'web\\\\app'"),
+        ("C:\\web\\app.py:app", "no such file: 'C:\\\\web\\\\app.py'"),
+        ("sub/dir/web", "no such file: 'sub/dir/web'"),
+        ("pkg_nowhere.web", "no module named 'pkg_nowhere'"),
+    ],
+    ids=["backslash", "drive", "slash", "module"],
+)
+def test_cli_target_on_windows_is_a_file_path_with_either_separator(
+    sandbox: Path, monkeypatch: pytest.MonkeyPatch, target: str, fragment: str
+) -> None:
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "sep", "\\")
+        with pytest.raises(cli._UsageError) as raised:
+            cli._load_target(target)
+    assert fragment in str(raised.value)
+
+
+# -- in-process: loading a file --------------------------------------------------
+
+# A module that tells its name, and that it is in sys.modules while it runs
+# (as a dataclass, which looks its module up there, needs).
+SELF_AWARE = """\
+from __future__ import annotations
+
+import dataclasses
+import sys
+
+
+@dataclasses.dataclass
+class Item:
+    name: str
+
+
+item = Item(__name__)
+registered = sys.modules[__name__]
+"""
+
+
+@pytest.mark.parametrize(
+    ("filename", "name"),
+    [
+        ("web_site.py", "web_site"),
+        # Not an identifier: a name that is one.
+        ("my-site.py", "_httpx_views_target"),
+        ("2024.py", "_httpx_views_target"),
+        # Never in place of a module already imported.
+        ("argparse.py", "_httpx_views_target_argparse"),
+    ],
+)
+def test_cli_file_target_module_name(sandbox: Path, filename: str, name: str) -> None:
+    (sandbox / filename).write_text(SELF_AWARE)
+    module = cli._load_target(f"{filename}:registered")
+    assert module.__name__ == name
+    assert module.item.name == name
+    assert sys.modules[name] is module
+    assert sys.modules["argparse"] is argparse
+
+
+def test_cli_file_target_imports_its_neighbours_first(sandbox: Path) -> None:
+    # As `python site/web.py` would: the file's folder first on the path,
+    # ahead of a module of the same name elsewhere on it.
+    for folder, value in [("site", "neighbour"), ("elsewhere", "elsewhere")]:
+        (sandbox / folder).mkdir()
+        (sandbox / folder / "neighbour_mod.py").write_text(f"VALUE = {value!r}\n")
+    (sandbox / "site" / "web.py").write_text("from neighbour_mod import VALUE\n")
+    sys.path.insert(0, str(sandbox / "elsewhere"))
+    assert cli._load_target("site/web.py:VALUE") == "neighbour"
+    assert sys.path[0] == str((sandbox / "site").resolve())
+
+
+def test_cli_file_target_in_another_folder(
+    sandbox: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (sandbox / "deep" / "er").mkdir(parents=True)
+    (sandbox / "deep" / "er" / "web.py").write_text(WEB)
+    assert call_main("routes", str(sandbox / "deep" / "er" / "web.py")) == 0
+    assert capsys.readouterr() == (WEB_ROUTES, "")
+
+
+# -- in-process: importing a module ----------------------------------------------
+
+
+def test_cli_module_target_found_in_current_folder_first(sandbox: Path) -> None:
+    # A console script does not have the current folder on its path: it is
+    # put first, as `python -m` has it.
+    (sandbox / "here_mod.py").write_text("VALUE = 'here'\n")
+    (sandbox / "elsewhere").mkdir()
+    (sandbox / "elsewhere" / "here_mod.py").write_text("VALUE = 'elsewhere'\n")
+    sys.path.insert(0, str(sandbox / "elsewhere"))
+    assert cli._load_target("here_mod:VALUE") == "here"
+    assert sys.path[0] == os.getcwd()
+
+
+@pytest.mark.parametrize("entry", ["", "cwd"])
+def test_cli_module_target_path_left_alone_when_it_has_the_folder(
+    sandbox: Path, entry: str
+) -> None:
+    (sandbox / "here_mod.py").write_text("VALUE = 'here'\n")
+    sys.path.append(os.getcwd() if entry == "cwd" else entry)
+    before = list(sys.path)
+    assert cli._load_target("here_mod:VALUE") == "here"
+    assert sys.path == before
+
+
+@pytest.mark.parametrize(
+    ("target", "missing"),
+    [
+        ("no_such_top_mod", "no_such_top_mod"),
+        ("no_such_pkg_x.web:app", "no_such_pkg_x"),
+        ("pkg_here.missing", "pkg_here.missing"),
+    ],
+)
+def test_cli_module_target_missing_says_which(
+    sandbox: Path, capsys: pytest.CaptureFixture[str], target: str, missing: str
+) -> None:
+    (sandbox / "pkg_here").mkdir()
+    (sandbox / "pkg_here" / "__init__.py").write_text("")
+    assert call_main("routes", target) == 2
+    line = error_line(capsys)
+    assert f"no module named {missing!r}" in line
+    assert line.endswith("(is it installed, or in the current folder?)")
+
+
+@pytest.mark.parametrize(
+    ("source", "fragment"),
+    [
+        # A module the target imports is missing, not the target.
+        (
+            "import no_such_dependency_anywhere\n",
+            "ModuleNotFoundError: No module named 'no_such_dependency_anywhere' (",
+        ),
+        # A ModuleNotFoundError that names no module.
+        ("raise ModuleNotFoundError('plain')\n", "ModuleNotFoundError: plain ("),
+    ],
+    ids=["dependency", "nameless"],
+)
+def test_cli_module_target_failing_on_another_module(
+    sandbox: Path, capsys: pytest.CaptureFixture[str], source: str, fragment: str
+) -> None:
+    (sandbox / "needs_more.py").write_text(source)
+    assert call_main("routes", "needs_more") == 2
+    assert f"importing 'needs_more' failed: {fragment}" in error_line(capsys)
+
+
+# -- in-process: describing errors, checking the application -----------------------
+
+
+class Unprintable(Exception):
+    def __str__(self) -> str:
+        raise RuntimeError("no text either")
+
+
+@pytest.mark.parametrize(
+    ("exc", "text"),
+    [
+        (ValueError("bad value"), "ValueError: bad value"),
+        (SystemExit(), "SystemExit"),
+        (ValueError(""), "ValueError"),
+        (KeyError("k"), "KeyError: 'k'"),
+        (Unprintable(), "Unprintable: <exception str() failed>"),
+    ],
+    ids=["message", "none", "empty", "key", "unprintable"],
+)
+def test_cli_describe_error_never_raised(exc: BaseException, text: str) -> None:
+    assert cli._describe_error(exc) == text
+
+
+def test_cli_describe_error_says_where_it_was_raised() -> None:
+    # The innermost frame: where the target raised, not where it was called.
+    code = "def outer():\n    inner()\n\n\ndef inner():\n    raise ValueError('deep')\n"
+    namespace: dict[str, Any] = {}
+    exec(compile(code, "deep.py", "exec"), namespace)
+    with pytest.raises(ValueError) as raised:
+        namespace["outer"]()
+    assert cli._describe_error(raised.value) == "ValueError: deep (deep.py, line 6)"
+
+
+def test_cli_describe_syntax_error_once_where() -> None:
+    with pytest.raises(SyntaxError) as raised:
+        compile("app = (\n", "bad.py", "exec")
+    text = cli._describe_error(raised.value)
+    assert text.startswith("SyntaxError: ")
+    assert text.endswith("(bad.py, line 1)")
+    assert text.count("line") == 1
+
+
+class Opaque:
+    """A callable that cannot tell its signature."""
+
+    @property
+    def __signature__(self) -> inspect.Signature:
+        raise RuntimeError("outside of a context")
+
+    def __call__(self, *args: Any) -> list[bytes]:
+        return []
+
+
+def wsgi_app(environ: Any, start_response: Any) -> list[bytes]:
+    return []
+
+
+def factory() -> App:
+    return App()
+
+
+def takes_one(environ: Any) -> list[bytes]:
+    return []
+
+
+def takes_any(*args: Any, **kwargs: Any) -> list[bytes]:
+    return []
+
+
+@pytest.mark.parametrize(
+    ("obj", "why"),
+    [
+        (App, "it is the class App (an instance may be one)"),
+        (os, "it is the module os"),
+        ("app", "it is a str, which cannot be called"),
+        (None, "it is a NoneType, which cannot be called"),
+        (factory, "it takes (), not (environ, start_response)"),
+        (takes_one, "it takes (environ: 'Any'), not (environ, start_response)"),
+        (wsgi_app, None),
+        (takes_any, None),
+        (App(), None),
+        (Handler(), "it takes (request: 'Any'), not (environ, start_response)"),
+        (Opaque(), None),
+    ],
+    ids=[
+        "class",
+        "module",
+        "str",
+        "none",
+        "factory",
+        "one-argument",
+        "wsgi",
+        "any-arguments",
+        "app",
+        "instance",
+        "no-signature",
+    ],
+)
+def test_cli_not_wsgi(obj: object, why: str | None) -> None:
+    assert cli._not_wsgi(obj) == why
+
+
+# -- in-process: the access log -----------------------------------------------------
+
+ACCESS = "test_cli.access"
+WRITE = object()  # what the server's start_response returns
+
+# host ident user [time] "request line" status bytes
+LOG_LINE = re.compile(
+    r"(?P<host>\S+) - (?P<user>\S+) "
+    r"\[\d\d/[A-Z][a-z]{2}/\d{4}:\d\d:\d\d:\d\d [+-]\d{4}\] "
+    r'"(?P<request>[^"]*)" (?P<status>\S+) (?P<size>\S+)'
+)
+
+
+class ClosingBody:
+    """A response body with a close() method, which says when it runs."""
+
+    def __init__(self, chunks: list[bytes], caplog: pytest.LogCaptureFixture) -> None:
+        self.chunks = chunks
+        self.caplog = caplog
+        self.closed = 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self.chunks)
+
+    def close(self) -> None:
+        # Before the line is logged.
+        assert access_records(self.caplog) == []
+        self.closed += 1
+
+
+def access_records(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    return [record for record in caplog.records if record.name == ACCESS]
+
+
+def logged(
+    caplog: pytest.LogCaptureFixture,
+    app: Any,
+    environ: dict[str, Any] | None = None,
+    *,
+    iterate: bool = True,
+) -> tuple[bytes, list[tuple[Any, ...]], re.Match[str]]:
+    """Serve *app* through _AccessLog as a server does: the body, the calls to
+    start_response, and the one line logged, parsed."""
+    calls: list[tuple[Any, ...]] = []
+
+    def start_response(status: str, headers: Any, exc_info: Any = None) -> object:
+        calls.append((status, headers, exc_info))
+        return WRITE
+
+    if environ is None:
+        environ = environ_for("/")
+    with caplog.at_level(logging.INFO, logger=ACCESS):
+        body = cli._AccessLog(app, logging.getLogger(ACCESS))(environ, start_response)
+        data = b"".join(body) if iterate else b""
+        close = getattr(body, "close", None)
+        if close is not None:
+            close()
+    [record] = access_records(caplog)
+    line = LOG_LINE.fullmatch(record.getMessage())
+    assert line is not None, record.getMessage()
+    return data, calls, line
+
+
+def app_returning(make_body: Any) -> Any:
+    def app(environ: Any, start_response: Any) -> Any:
+        write = start_response("402 Payment Required", [("Content-Length", "7")])
+        assert write is WRITE
+        return make_body()
+
+    return app
+
+
+@pytest.mark.parametrize(
+    ("chunks", "kind", "size"),
+    [
+        ([b"ab", b"cde"], "list", "5"),
+        ([b"ab", b"cde"], "tuple", "5"),
+        ([], "list", "-"),
+        ([b""], "list", "-"),
+        ([b"abcd", b"efg"], "generator", "7"),
+        ([b"abc", b"de"], "iterator", "5"),  # no close()
+        ([b"ab", b"c"], "closing", "3"),
+        ([], "closing", "-"),
+    ],
+)
+def test_cli_access_log_counts_the_body(
+    caplog: pytest.LogCaptureFixture, chunks: list[bytes], kind: str, size: str
+) -> None:
+    bodies = {
+        "list": lambda: list(chunks),
+        "tuple": lambda: tuple(chunks),
+        "generator": lambda: (chunk for chunk in chunks),
+        "iterator": lambda: iter(chunks),
+        "closing": lambda: ClosingBody(chunks, caplog),
+    }
+    made: list[Any] = []
+
+    def make_body() -> Any:
+        made.append(bodies[kind]())
+        return made[-1]
+
+    app = app_returning(make_body)
+    data, calls, line = logged(caplog, app)
+    assert data == b"".join(chunks)
+    assert calls == [("402 Payment Required", [("Content-Length", "7")], None)]
+    assert (line["status"], line["size"]) == ("402", size)
+    if kind == "closing":
+        assert made[0].closed == 1
+    if kind in ("list", "tuple"):
+        # The body as the application made it: a server sees its length.
+        access = cli._AccessLog(app, logging.getLogger(ACCESS))
+        assert access(environ_for("/"), lambda *args: WRITE) is made[-1]
+
+
+def test_cli_access_log_calls_the_application_with_the_request(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    seen = []
+
+    def app(environ: Any, start_response: Any) -> list[bytes]:
+        seen.append(environ)
+        start_response("200 OK", [])
+        return [environ["PATH_INFO"].encode()]
+
+    environ = environ_for("/echo")
+    data, _, line = logged(caplog, app, environ)
+    assert data == b"/echo"
+    assert seen == [environ]
+    assert seen[0] is environ
+    assert (line["request"], line["status"]) == ("GET /echo HTTP/1.0", "200")
+
+
+def test_cli_access_log_body_closed_unread(caplog: pytest.LogCaptureFixture) -> None:
+    # A generator application starts the response as it is iterated: closed
+    # before that (the client went away), it has no status and no bytes.
+    def app(environ: Any, start_response: Any) -> Iterator[bytes]:
+        start_response("200 OK", [])
+        yield b"never"
+
+    data, calls, line = logged(caplog, app, iterate=False)
+    assert (data, calls) == (b"", [])
+    assert (line["status"], line["size"]) == ("-", "-")
+
+
+def test_cli_access_log_application_that_raises(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def app(environ: Any, start_response: Any) -> list[bytes]:
+        raise RuntimeError("no response at all")
+
+    with pytest.raises(RuntimeError, match="no response at all"):
+        logged(caplog, app)
+    [record] = access_records(caplog)
+    line = LOG_LINE.fullmatch(record.getMessage())
+    assert line is not None
+    assert (line["request"], line["status"], line["size"]) == (
+        "GET / HTTP/1.0",
+        "500",
+        "-",
+    )
+
+
+def test_cli_access_log_leaves_the_status_line_to_the_server(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The middleware only reads the status: a bad one is the server's to
+    # refuse, with its own error.
+    def app(environ: Any, start_response: Any) -> list[bytes]:
+        start_response("", [])
+        return [b"never"]
+
+    def strict_start_response(status: str, headers: Any, exc_info: Any = None) -> Any:
+        raise ValueError(f"bad status line {status!r}")
+
+    access = cli._AccessLog(app, logging.getLogger(ACCESS))
+    with (
+        caplog.at_level(logging.INFO, logger=ACCESS),
+        pytest.raises(ValueError, match=r"^bad status line ''$"),
+    ):
+        access(environ_for("/"), strict_start_response)
+    [record] = access_records(caplog)
+    assert record.getMessage().endswith('"GET / HTTP/1.0" 500 -')
+
+
+def test_cli_access_log_passes_exc_info_on(caplog: pytest.LogCaptureFixture) -> None:
+    def app(environ: Any, start_response: Any) -> list[bytes]:
+        try:
+            raise ValueError("late")
+        except ValueError:
+            start_response("500 Internal Server Error", [], sys.exc_info())
+        return [b"error"]
+
+    _, calls, line = logged(caplog, app)
+    [(status, headers, exc_info)] = calls
+    assert (status, headers) == ("500 Internal Server Error", [])
+    assert exc_info[0] is ValueError
+    assert (line["status"], line["size"]) == ("500", "5")
+
+
+@pytest.mark.parametrize(
+    ("environ", "host", "user", "request_line"),
+    [
+        # Waitress: REQUEST_URI as the client sent it.
+        (
+            {
+                "REQUEST_METHOD": "POST",
+                "REQUEST_URI": "/a%2Fb?x=1",
+                "SCRIPT_NAME": "",
+                "PATH_INFO": "/a/b",
+                "QUERY_STRING": "x=1",
+                "SERVER_PROTOCOL": "HTTP/1.1",
+                "REMOTE_ADDR": "10.0.0.1",
+                "REMOTE_USER": "alice",
+            },
+            "10.0.0.1",
+            "alice",
+            "POST /a%2Fb?x=1 HTTP/1.1",
+        ),
+        # Another server: the URI rebuilt, quoted.
+        (
+            {
+                "REQUEST_METHOD": "GET",
+                "SCRIPT_NAME": "/mount",
+                "PATH_INFO": "/a b",
+                "QUERY_STRING": "x=1&y",
+                "SERVER_PROTOCOL": "HTTP/1.0",
+                "REMOTE_ADDR": "::1",
+            },
+            "::1",
+            "-",
+            "GET /mount/a%20b?x=1&y HTTP/1.0",
+        ),
+        (
+            {"SCRIPT_NAME": "/mount", "QUERY_STRING": ""},
+            "-",
+            "-",
+            "- /mount -",
+        ),
+        ({"PATH_INFO": "/p"}, "-", "-", "- /p -"),
+        # Nothing at all: a dash for each field.
+        ({}, "-", "-", "-  -"),
+        # What could forge or break a line is escaped.
+        (
+            {
+                "REQUEST_METHOD": "GET",
+                "REQUEST_URI": '/a"b\\c\x1b[31m',
+                "SERVER_PROTOCOL": "HTTP/1.1",
+                "REMOTE_ADDR": "1.2.3.4\n",
+                "REMOTE_USER": 'ev"il',
+            },
+            "1.2.3.4\\x0a",
+            "ev\\x22il",
+            "GET /a\\x22b\\x5cc\\x1b[31m HTTP/1.1",
+        ),
+    ],
+    ids=[
+        "waitress",
+        "other-server",
+        "script-name-only",
+        "path-only",
+        "empty",
+        "unsafe",
+    ],
+)
+def test_cli_access_log_line(
+    caplog: pytest.LogCaptureFixture,
+    environ: dict[str, Any],
+    host: str,
+    user: str,
+    request_line: str,
+) -> None:
+    app = app_returning(lambda: [b"paid"])
+    _, _, line = logged(caplog, app, dict(environ))
+    assert (line["host"], line["user"], line["request"]) == (host, user, request_line)
+    assert (line["status"], line["size"]) == ("402", "4")
+
+
+def test_cli_access_log_time_is_now(caplog: pytest.LogCaptureFixture) -> None:
+    before = time.time()
+    _, _, line = logged(caplog, app_returning(list))
+    after = time.time()
+    stamp = re.search(r"\[([^]]+)\]", line[0])
+    assert stamp is not None
+    logged_at = datetime.strptime(stamp[1], "%d/%b/%Y:%H:%M:%S %z").timestamp()
+    assert int(before) <= logged_at <= after
+
+
+@pytest.mark.parametrize(
+    ("value", "escaped"),
+    [
+        ("GET /path?x=1 HTTP/1.1", "GET /path?x=1 HTTP/1.1"),
+        ('a"b\\c', "a\\x22b\\x5cc"),
+        ("\x1b[31m", "\\x1b[31m"),
+        ("tab\there\r\n\x00", "tab\\x09here\\x0d\\x0a\\x00"),
+        ("\x7f\x80\xe9\xff", "\\x7f\\x80\\xe9\\xff"),
+        ("~ !", "~ !"),
+        # Not from a server (one byte a character): its low byte.
+        ("\u20ac", "\\xac"),
+    ],
+    ids=["plain", "quote-backslash", "escape", "controls", "high", "edges", "wide"],
+)
+def test_cli_log_escape(value: str, escaped: str) -> None:
+    assert cli._log_escape(value) == escaped
+
+
+def test_cli_counted_body_reports_its_size_once_closed() -> None:
+    sizes: list[int] = []
+    body = cli._CountedBody([b"ab", b"cde", b"f"], sizes.append)
+    assert list(body) == [b"ab", b"cde", b"f"]
+    assert sizes == []
+    body.close()
+    assert sizes == [6]
+
+
+def test_cli_counted_body_reports_even_when_close_fails() -> None:
+    class Failing:
+        def __iter__(self) -> Iterator[bytes]:
+            return iter([b"ab"])
+
+        def close(self) -> None:
+            raise OSError("gone")
+
+    sizes: list[int] = []
+    body = cli._CountedBody(Failing(), sizes.append)
+    assert list(body) == [b"ab"]
+    with pytest.raises(OSError, match="gone"):
+        body.close()
+    assert sizes == [2]
+
+
+# -- in-process: serve's pieces ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("server", "addresses"),
+    [
+        (
+            SimpleNamespace(effective_host="127.0.0.1", effective_port=8880),
+            [("127.0.0.1", 8880)],
+        ),
+        (
+            SimpleNamespace(effective_listen=[("::1", 8001), ("127.0.0.1", 8002)]),
+            [("::1", 8001), ("127.0.0.1", 8002)],
+        ),
+    ],
+    ids=["one-socket", "several-sockets"],
+)
+def test_cli_addresses(server: Any, addresses: list[tuple[str, int]]) -> None:
+    assert cli._addresses(server) == addresses
+
+
+@pytest.mark.parametrize(
+    ("host", "url"),
+    [
+        ("127.0.0.1", "http://127.0.0.1:8880"),
+        ("localhost", "http://localhost:8880"),
+        ("::1", "http://[::1]:8880"),
+        ("fe80::1%eth0", "http://[fe80::1%eth0]:8880"),
+    ],
+)
+def test_cli_url(host: str, url: str) -> None:
+    assert cli._url(host, 8880) == url
+
+
+def test_cli_stop_on_signal_raises_once() -> None:
+    handler = cli._StopOnSignal()
+    with pytest.raises(cli._Stop):
+        handler(signal.SIGTERM, None)
+    # Later signals are ignored: they cannot break off the shutdown.
+    try:
+        handler(signal.SIGINT, None)
+        handler(signal.SIGTERM, None)
+    except KeyboardInterrupt:
+        pytest.fail("a second signal raised again")
+    # Waitress ends its loop on it as on Ctrl-C.
+    assert issubclass(cli._Stop, KeyboardInterrupt)
+
+
+def test_cli_configure_logging_access_on_stdout_the_rest_on_stderr(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with bare_logging():
+        cli._configure_logging()
+        logging.getLogger("httpx_views.access").info("GET / 200")
+        logging.getLogger("test_cli.waitress").warning("queue is deep")
+        logging.getLogger("test_cli.other").info("for your information")
+        logging.getLogger("test_cli.other").debug("not shown")
+    out, err = capsys.readouterr()
+    assert out == "GET / 200\n"
+    stamp = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}"
+    lines = err.splitlines()
+    assert len(lines) == 2, err
+    assert re.fullmatch(
+        stamp + r" WARNING \[test_cli\.waitress\] queue is deep", lines[0]
+    )
+    assert re.fullmatch(
+        stamp + r" INFO \[test_cli\.other\] for your information", lines[1]
+    )
+
+
+class Console(io.StringIO):
+    """``sys.stdout`` that remembers what was flushed: what a pipe has seen."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.flushed = ""
+
+    def flush(self) -> None:
+        super().flush()
+        self.flushed = self.getvalue()
+
+
+class FakeServer:
+    """What serve uses of a Waitress server; run() and close() do as told."""
+
+    def __init__(self, waitress: FakeWaitress, app: Any, options: dict[str, Any]):
+        self.waitress = waitress
+        self.app = app
+        self.options = options
+        if waitress.listen is None:
+            self.effective_host = options["host"]
+            self.effective_port = options["port"] or 50123  # as bound
+        else:
+            self.effective_listen = waitress.listen
+        self.runs = self.closes = 0
+
+    def run(self) -> None:
+        self.runs += 1
+        self.waitress.during_run(self)
+
+    def close(self) -> None:
+        self.closes += 1
+        self.waitress.during_close(self)
+
+
+class FakeWaitress:
+    """Stands in for ``waitress.server.create_server``: no socket, no loop."""
+
+    def __init__(self) -> None:
+        self.servers: list[FakeServer] = []
+        self.error: Exception | None = None
+        self.listen: list[tuple[str, int]] | None = None
+        self.during_run: Any = lambda server: stop_with(signal.SIGTERM)
+        self.during_close: Any = lambda server: None
+
+    def create_server(self, app: Any, **options: Any) -> FakeServer:
+        if self.error is not None:
+            raise self.error
+        server = FakeServer(self, app, options)
+        self.servers.append(server)
+        return server
+
+
+@pytest.fixture
+def fake_waitress(monkeypatch: pytest.MonkeyPatch, signals: None) -> FakeWaitress:
+    fake = FakeWaitress()
+    monkeypatch.setattr(waitress.server, "create_server", fake.create_server)
+    return fake
+
+
+def stop_with(signum: int) -> None:
+    """Call serve's handler for *signum*, as a signal would."""
+    handler = signal.getsignal(signum)
+    assert isinstance(handler, cli._StopOnSignal), handler
+    handler(signum, None)
+
+
+HELLO = BAD_FILES["plain_wsgi.py"]
+
+
+@pytest.mark.parametrize("stop_signal", STOP_SIGNALS, ids=["SIGTERM", "SIGINT"])
+def test_cli_in_process_serve_serves_logs_and_stops(
+    sandbox: Path,
+    fake_waitress: FakeWaitress,
+    capsys: pytest.CaptureFixture[str],
+    stop_signal: int,
+) -> None:
+    (sandbox / "hello.py").write_text(HELLO)
+    console = Console()
+    serving = "Serving hello.py on http://127.0.0.1:8880 (Ctrl-C to stop)\n"
+
+    def during_run(server: FakeServer) -> None:
+        # The line is out before the loop starts.
+        assert console.flushed == serving
+        environ = environ_for("/hello")
+        environ["REMOTE_ADDR"] = "127.0.0.1"
+        started = []
+        body = server.app(environ, lambda *args: started.append(args[:2]))
+        assert (b"".join(body), started) == (b"plain", [("200 OK", [TEXT])])
+        stop_with(stop_signal)
+        pytest.fail("the signal did not stop the server")
+
+    def during_close(server: FakeServer) -> None:
+        # Another signal while stopping changes nothing.
+        for signum in STOP_SIGNALS:
+            stop_with(signum)
+
+    fake_waitress.during_run = during_run
+    fake_waitress.during_close = during_close
+    with redirect_stdout(console), bare_logging():
+        assert call_main("serve", "hello.py") == 0
+    [server] = fake_waitress.servers
+    assert server.options == {"host": "127.0.0.1", "port": 8880, "threads": 4}
+    assert (server.runs, server.closes) == (1, 1)
+    lines = console.getvalue().splitlines(keepends=True)
+    assert len(lines) == 3, lines
+    assert lines[0] == serving
+    access = LOG_LINE.fullmatch(lines[1].rstrip("\n"))
+    assert access is not None, lines
+    assert access.group("host", "request", "status", "size") == (
+        "127.0.0.1",
+        "GET /hello HTTP/1.0",
+        "200",
+        "5",
+    )
+    assert lines[2] == "Stopped.\n"
+    assert console.flushed == console.getvalue()
+    assert capsys.readouterr().err == ""
+
+
+TEXT = ("Content-Type", "text/plain")
+
+
+@pytest.mark.parametrize(
+    ("args", "listen", "options", "urls"),
+    [
+        (
+            ["--host", "::1", "--port", "0", "--threads", "2"],
+            None,
+            {"host": "::1", "port": 0, "threads": 2},
+            "http://[::1]:50123",
+        ),
+        (
+            ["--host", "localhost", "--port", "8001"],
+            [("127.0.0.1", 8001), ("::1", 8001)],
+            {"host": "localhost", "port": 8001, "threads": 4},
+            "http://127.0.0.1:8001, http://[::1]:8001",
+        ),
+    ],
+    ids=["options", "several-sockets"],
+)
+def test_cli_in_process_serve_options_and_addresses(
+    sandbox: Path,
+    fake_waitress: FakeWaitress,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    listen: list[tuple[str, int]] | None,
+    options: dict[str, Any],
+    urls: str,
+) -> None:
+    (sandbox / "hello.py").write_text(HELLO)
+    fake_waitress.listen = listen
+    with bare_logging():
+        assert call_main("serve", "hello.py", *args) == 0
+    [server] = fake_waitress.servers
+    assert server.options == options
+    assert capsys.readouterr() == (
+        f"Serving hello.py on {urls} (Ctrl-C to stop)\nStopped.\n",
+        "",
+    )
+
+
+@pytest.mark.parametrize(
+    ("error", "reason"),
+    [
+        (OSError(errno.EADDRINUSE, "Address already in use"), "Address already in use"),
+        (OSError("no such interface"), "no such interface"),
+        (ValueError("Invalid host"), "Invalid host"),
+    ],
+    ids=["strerror", "no-strerror", "value-error"],
+)
+def test_cli_in_process_serve_cannot_listen(
+    sandbox: Path,
+    fake_waitress: FakeWaitress,
+    capsys: pytest.CaptureFixture[str],
+    error: Exception,
+    reason: str,
+) -> None:
+    (sandbox / "hello.py").write_text(HELLO)
+    fake_waitress.error = error
+    with bare_logging():
+        assert call_main("serve", "hello.py", "--port", "8001") == 2
+    line = error_line(capsys)
+    assert line.endswith(f"cannot listen on 127.0.0.1:8001: {reason}")
+
+
+def test_cli_in_process_serve_stop_swallowed_by_import(
+    sandbox: Path, fake_waitress: FakeWaitress, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The target's import catches the _Stop of a signal: serve stops anyway,
+    # before serving.
+    (sandbox / "swallows.py").write_text(
+        "import signal\n"
+        "try:\n"
+        "    signal.getsignal(signal.SIGTERM)(signal.SIGTERM, None)\n"
+        "except KeyboardInterrupt:\n"
+        "    pass\n" + HELLO
+    )
+    with bare_logging():
+        assert call_main("serve", "swallows.py") == 0
+    [server] = fake_waitress.servers
+    assert (server.runs, server.closes) == (0, 1)
+    assert capsys.readouterr() == ("Stopped.\n", "")
+
+
+def test_cli_in_process_serve_target_that_fails_to_load(
+    sandbox: Path, fake_waitress: FakeWaitress, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (sandbox / "broken.py").write_text("app = 1 / 0\n")
+    assert call_main("serve", "broken.py") == 2
+    assert "importing 'broken.py' failed: ZeroDivisionError" in error_line(capsys)
+    assert fake_waitress.servers == []
