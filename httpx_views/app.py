@@ -403,10 +403,14 @@ class App:
                 return start_response(status, headers, exc_info)
 
             return self._server_error(exc)(environ, restart)
-        if send is not response and iterable is not getattr(
-            response, "_app_iter", None
-        ):
-            _close(response)  # its body is not what is sent (HEAD, a 204)
+        if send is not response:
+            # A copy was sent. Close the body only if what is sent does not
+            # close it: an empty answer to HEAD may take over its close().
+            body = getattr(response, "_app_iter", None)
+            if iterable is not body and getattr(iterable, "close", None) != getattr(
+                body, "close", None
+            ):
+                _close(response)  # its body is not what is sent (HEAD, a 204)
         return iterable
 
     def _freeze(self) -> None:

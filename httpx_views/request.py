@@ -165,8 +165,11 @@ class Request(webob.Request):
 
         The App refuses such a path before any view runs; an exception
         view answering that 400 still gets a 400 if it reads the path
-        (``request.path``, ``request.url`` ...), not a 500.
+        (``request.path``, ``request.url`` ...), not a 500. An absent
+        ``PATH_INFO`` is the empty path, as PEP 3333 allows (WebOb raises).
         """
+        if "PATH_INFO" not in self.environ:
+            return ""
         try:
             return super().path_info
         except UnicodeDecodeError as exc:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -16,16 +17,18 @@ import pyramid.httpexceptions
 import pytest
 import webob
 import webob.exc
-from harness import errors, send
+from harness import environ_for, errors, send, serve
 from webtest import TestApp
 
 from httpx_views import (
     App,
     HTTPBadRequest,
+    HTTPConflict,
     HTTPError,
     HTTPException,
     HTTPForbidden,
     HTTPFound,
+    HTTPGone,
     HTTPInternalServerError,
     HTTPMethodNotAllowed,
     HTTPMovedPermanently,
@@ -128,6 +131,14 @@ def test_multiple_choices_needs_no_location(app: App) -> None:
     assert "Location" not in res.headers
 
 
+def test_webob_add_slash_redirect_goes_to_the_path_with_a_slash(app: App) -> None:
+    # WebOb makes the Location of an add_slash redirect as it sends it: one
+    # without a Location header of its own is no redirect to nowhere.
+    _served(app, lambda request: webob.exc.HTTPMovedPermanently(add_slash=True))
+    res = TestApp(app).get("/v", status=301)
+    assert res.headers["Location"] == "http://localhost/v/"
+
+
 # -- A. JSON that is not JSON --------------------------------------------------------
 
 
@@ -157,7 +168,9 @@ def test_json_with_nan_or_infinity_is_logged_500_naming_the_view(
         res = TestApp(app).get("/v", status=500)
     assert b"NaN" not in res.body
     assert b"Infinity" not in res.body
-    assert "nan_view" in _one_error(caplog).getMessage()
+    message = _one_error(caplog).getMessage()
+    assert "nan_view" in message
+    assert f"returned {type(value).__name__}" in message  # what it returned
 
 
 def test_json_with_nan_from_exception_view_is_logged_500(
@@ -169,6 +182,44 @@ def test_json_with_nan_from_exception_view_is_logged_500(
         res = TestApp(app).get("/v", status=500)
     assert b"NaN" not in res.body
     assert "nan_view" in _one_error(caplog).getMessage()
+
+
+def _odd_view(value: Any, touch_response: bool) -> View:
+    def odd_view(request: Request) -> Any:
+        if touch_response:
+            request.response.headers["X-Touched"] = "1"
+        return value
+
+    return odd_view
+
+
+@pytest.mark.parametrize("value", [42, {"a"}, object()], ids=["int", "set", "object"])
+@pytest.mark.parametrize("touch_response", [False, True])
+def test_value_no_view_may_return_is_logged_500_naming_view_and_type(
+    app: App, caplog: pytest.LogCaptureFixture, value: Any, touch_response: bool
+) -> None:
+    _served(app, _odd_view(value, touch_response))
+    with caplog.at_level(logging.ERROR, logger="httpx_views"):
+        TestApp(app).get("/v", status=500)
+    message = _one_error(caplog).getMessage()
+    assert "odd_view" in message
+    assert f"returned {type(value).__name__}" in message
+    assert "Response" in message  # and what a view may return instead
+
+
+class Unprintable(Exception):
+    def __str__(self) -> str:
+        raise RuntimeError("str() of this exception fails")
+
+
+def test_exception_that_cannot_say_its_message_is_logged_by_its_class(
+    app: App, caplog: pytest.LogCaptureFixture
+) -> None:
+    _served(app, _raises(Unprintable()))
+    with caplog.at_level(logging.ERROR, logger="httpx_views"):
+        TestApp(app).get("/v", status=500)
+    # The stand-in for the message it cannot give names its class.
+    assert "<Unprintable" in _one_error(caplog).getMessage()
 
 
 # -- A. the status line is checked like the headers ---------------------------------
@@ -513,6 +564,17 @@ def _closing_app() -> App:
     def sent(request: Request) -> Response:
         return Response(app_iter=Tracked(), content_type="text/plain")
 
+    @app.route("/exc-sent-by-its-view")
+    def exc_sent_by_its_view(request: Request) -> None:
+        raise HTTPGone(app_iter=Tracked(), content_type="text/plain")
+
+    app.exception_view(HTTPGone)(lambda request: request.exception)
+
+    @app.route("/request-response-is-the-exc")
+    def request_response_is_the_exc(request: Request) -> Response:
+        request.response = HTTPConflict(app_iter=Tracked(), content_type="text/plain")
+        return request.response
+
     return app
 
 
@@ -530,6 +592,46 @@ def test_close_called_once_on_every_iterable_made(
                     client.request(path, method=method, expect_errors=True)
     assert len(Tracked.made) > 20 * len(paths)
     assert [t.closed for t in Tracked.made] == [1] * len(Tracked.made)
+
+
+@pytest.mark.parametrize(("method", "body"), [("PUT", b"tracked"), ("HEAD", b"")])
+@pytest.mark.parametrize(
+    "cls", [HTTPMethodNotAllowed, webob.exc.HTTPMethodNotAllowed], ids=["ours", "webob"]
+)
+def test_405_with_its_own_body_and_an_added_allow_is_closed_once_when_sent(
+    cls: type[Exception], method: str, body: bytes
+) -> None:
+    # Sent with the Allow of its route added, it still sends its own
+    # iterable, or for HEAD an empty one that closes it: the server closes
+    # what is sent; the App does not close the body a second time.
+    Tracked.made.clear()
+    app = _served(
+        App(),
+        _raises(cls(app_iter=Tracked(), content_type="text/plain")),
+        methods=["GET", "PUT"],
+    )
+    served = send(app, "/v", method)
+    assert (served.status, served.body) == (405, body)
+    assert served.header("Allow") == "GET, HEAD, OPTIONS, PUT"
+    assert [t.closed for t in Tracked.made] == [1]
+
+
+def test_500_view_sending_another_response_closes_the_500s_own_body(
+    app: App, caplog: pytest.LogCaptureFixture
+) -> None:
+    Tracked.made.clear()
+    _served(app, _raises(RuntimeError("the view broke")))
+
+    @app.exception_view(HTTPInternalServerError)
+    def branded(request: Request) -> Response:
+        assert request.exception is not None
+        request.exception.app_iter = Tracked()  # a body it then does not send
+        return Response(app_iter=Tracked(), status=500, content_type="text/plain")
+
+    with caplog.at_level(logging.CRITICAL, logger="httpx_views"):
+        served = send(app, "/v")
+    assert (served.status, served.body) == (500, b"tracked")
+    assert [t.closed for t in Tracked.made] == [1, 1]
 
 
 # -- B. any raised Response is the response -------------------------------------------
@@ -667,7 +769,7 @@ def test_205_via_request_response_sends_length_zero(
     _served(app, _status_via_request_response(205, result))
     res = TestApp(app).request("/v", method=method, status=205)
     assert res.body == b""
-    assert res.headers["Content-Length"] == "0"
+    assert ("Content-Length", "0") in res.headerlist  # spelled as the App's own
     assert "Content-Type" not in res.headers
 
 
@@ -684,8 +786,17 @@ def test_205_always_sends_length_zero(app: App, view: View) -> None:
     _served(app, view)
     res = TestApp(app).get("/v", status=205)
     assert res.body == b""
-    assert res.headers["Content-Length"] == "0"
+    assert ("Content-Length", "0") in res.headerlist  # spelled as the App's own
     assert "Content-Type" not in res.headers
+
+
+@pytest.mark.parametrize("code", [202, 402])
+@pytest.mark.parametrize("result", RESULTS)
+def test_status_set_on_request_response_is_sent_with_any_plain_value(
+    app: App, code: int, result: Any
+) -> None:
+    _served(app, _status_via_request_response(code, result))
+    assert send(app, "/v").status == code
 
 
 # -- C. a view's 405 says what is allowed ---------------------------------------------
@@ -694,7 +805,7 @@ def test_205_always_sends_length_zero(app: App, view: View) -> None:
 def test_405_raised_by_view_gets_allow_from_its_route(app: App) -> None:
     _served(app, _raises(HTTPMethodNotAllowed()), methods=["GET", "POST"])
     res = TestApp(app).post("/v", status=405)
-    assert res.headers["Allow"] == "GET, HEAD, OPTIONS, POST"
+    assert ("Allow", "GET, HEAD, OPTIONS, POST") in res.headerlist
 
 
 def test_405_from_webob_raised_by_view_gets_allow(app: App) -> None:
@@ -755,7 +866,7 @@ def _bytes_view(touch: str) -> View:
 def test_bytes_without_content_type_is_octet_stream(app: App, touch: str) -> None:
     _served(app, _bytes_view(touch))
     res = TestApp(app).get("/v")
-    assert res.headers["Content-Type"] == "application/octet-stream"
+    assert res.headers.getall("Content-Type") == ["application/octet-stream"]
     assert res.body == b"\x89PNG"
 
 
@@ -786,6 +897,87 @@ def test_str_stays_utf8_text(app: App, touch: str) -> None:
     res = TestApp(app).get("/v")
     assert res.headers["Content-Type"] == "text/plain; charset=UTF-8"
     assert res.body == "caf\u00e9".encode()
+
+
+@pytest.mark.parametrize(
+    ("value", "content_type"),
+    [
+        ("text", "text/plain; charset=UTF-8"),
+        (b"\x89PNG", "application/octet-stream"),
+        ({"a": 1}, "application/json"),
+        ([1, 2], "application/json"),
+    ],
+    ids=["str", "bytes", "dict", "list"],
+)
+def test_plain_value_is_200_ok_with_its_type_and_length(
+    app: App, value: Any, content_type: str
+) -> None:
+    _served(app, lambda request: value)
+    res = TestApp(app).get("/v")
+    assert res.status == "200 OK"
+    assert res.headerlist == [
+        ("Content-Type", content_type),
+        ("Content-Length", str(len(res.body))),
+    ]
+
+
+def _latin1(request: Request) -> None:
+    request.response.charset = "latin-1"
+
+
+def _latin1_conditional(request: Request) -> None:
+    _latin1(request)
+    request.response.conditional_response = True
+
+
+def _untyped_conditional(request: Request) -> None:
+    request.response.content_type = "application/octet-stream"  # no charset
+    request.response.conditional_response = True
+
+
+def _appended_type(request: Request) -> None:
+    request.response.headerlist.append(("Content-Type", "text/plain; charset=latin-1"))
+
+
+def _located(request: Request) -> None:
+    request.response.status_code = 201
+    request.response.location = "/made"
+
+
+@pytest.mark.parametrize(
+    "touch",
+    [
+        _latin1,
+        _latin1_conditional,
+        _untyped_conditional,
+        _appended_type,
+        _located,
+    ],
+    ids=[
+        "charset",
+        "charset-conditional",
+        "no-charset-conditional",
+        "appended-type",
+        "location",
+    ],
+)
+def test_text_on_touched_request_response_is_sent_as_webob_sends_it(
+    touch: Callable[[Request], None],
+) -> None:
+    # The App gives request.response its body without WebOb's machinery;
+    # what it sends is what WebOb sends once response.text is set: encoded
+    # in the response's charset, a Location made absolute.
+    def view(request: Request) -> str:
+        touch(request)
+        return "caf\u00e9"
+
+    reference = Request.blank("/v")
+    touch(reference)
+    if reference.response.charset:
+        reference.response.text = "caf\u00e9"
+    else:  # WebOb refuses text without a charset; the App sends UTF-8
+        reference.response.body = "caf\u00e9".encode()
+    assert send(_served(App(), view), "/v") == send(reference.response, "/v")
 
 
 # -- D. a body limit that works in tests as under a server ----------------------------
@@ -885,12 +1077,25 @@ def test_raised_webob_base_http_exception_sends_its_wsgi_response(
     assert (served.status, served.body) == (418, b"short")
 
 
-def test_exception_view_raising_webob_base_http_exception_sends_its_response() -> None:
+class _TeapotResponse(webob.Response, webob.exc.HTTPException):
+    """A Response that is also WebOb's bare HTTPException: the response itself."""
+
+
+def _teapot_response() -> webob.exc.HTTPException:
+    return _TeapotResponse("short", status=418)
+
+
+@pytest.mark.parametrize(
+    "make", [_teapot, _teapot_response], ids=["wrapping", "response"]
+)
+def test_exception_view_raising_webob_base_http_exception_sends_its_response(
+    make: Callable[[], webob.exc.HTTPException],
+) -> None:
     app = _served(App(), _raises(KeyError("k")))
 
     @app.exception_view(KeyError)
     def key_error(request: Request) -> Any:
-        raise _teapot()
+        raise make()
 
     served = send(app, "/v")
     assert (served.status, served.body) == (418, b"short")
@@ -1132,3 +1337,183 @@ def test_conditional_response_head_of_a_rendered_page_sends_no_body() -> None:
     assert served.status == 200
     assert served.body == b""
     assert served.header("Content-Length") == str(len(send(app, "/ok").body))
+
+
+# -- a request body limit: a bad length, reads of nothing, reads past it ---------------
+
+
+@pytest.mark.parametrize("declared", ["abc", "1e3"])
+def test_max_body_size_refuses_a_content_length_that_is_not_a_number(
+    declared: str,
+) -> None:
+    environ = environ_for("/echo", "POST", body=b"12")
+    environ["CONTENT_LENGTH"] = declared
+    # wsgiref's validator refuses such an environ before the App sees it.
+    served = serve(_echo_app(), environ, validate=False)
+    assert served.status == 400
+    assert b"Content-Length" in served.body  # says which header is wrong
+
+
+@pytest.mark.parametrize(
+    "read_nothing",
+    [lambda stream: stream.read(0), lambda stream: stream.readline(0)],
+    ids=["read", "readline"],
+)
+def test_reading_zero_bytes_of_a_limited_body_reads_nothing(
+    read_nothing: Callable[[Any], bytes],
+) -> None:
+    app = _reader_app(lambda stream: read_nothing(stream) + b"|" + stream.read())
+    served = send(app, "/read", "POST", body=b"abcdef", chunked=True)
+    assert (served.status, served.body) == (200, b"|abcdef")
+
+
+@pytest.mark.parametrize("read", _READERS.values(), ids=_READERS.keys())
+def test_body_past_the_limit_is_read_at_most_one_byte_past_it(
+    read: Callable[[Any], bytes],
+) -> None:
+    # However the view reads, the App takes from the server's stream only
+    # what it needs to know the body is too large: not a huge body whole.
+    environ = environ_for("/read", "POST", body=b"x" * 100, chunked=True)
+    stream = environ["wsgi.input"]
+    served = serve(_reader_app(read), environ)  # max_body_size=6
+    assert served.status == 413
+    assert stream.tell() <= 6 + 1
+
+
+# -- an absent PATH_INFO ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("append_slash", [False, True])
+def test_absent_path_info_is_the_empty_path(append_slash: bool) -> None:
+    # PEP 3333 lets a server leave out an empty PATH_INFO (a request for an
+    # App mounted at /app that ends there); the debug 404 names the path,
+    # and so may a Not Found view (looking for the path with a slash, too).
+    app = App(debug=True)
+    app.add_route("/", lambda request: "root")
+    if append_slash:
+        app.notfound_view(lambda request: f"no {request.path}", append_slash=True)
+    empty = environ_for("/")
+    empty.update(SCRIPT_NAME="/app", PATH_INFO="")
+    absent = dict(empty)
+    del absent["PATH_INFO"]
+    # wsgiref's validator fails on an absent PATH_INFO itself.
+    served = serve(app, absent, validate=False)
+    assert served == serve(app, empty, validate=False)
+    assert served.status in (301, 404)
+
+
+# -- exception views of WebOb exceptions: one per code ---------------------------------
+
+
+def test_webob_exceptions_of_different_codes_each_find_their_own_view() -> None:
+    app = App()
+    app.add_route("/missing", _raises(webob.exc.HTTPNotFound()))
+    app.add_route("/denied", _raises(webob.exc.HTTPForbidden()))
+    app.notfound_view(lambda request: "not found view")
+    app.forbidden_view(lambda request: "forbidden view")
+    for _ in range(2):  # the second time from the per-class cache
+        assert send(app, "/missing").body == b"not found view"
+        assert send(app, "/denied").body == b"forbidden view"
+
+
+# -- the framework's own 403 -----------------------------------------------------------
+
+
+class _Denying:
+    def identity(self, request: Request) -> Any:
+        return None
+
+    def permits(self, request: Request, permission: str) -> bool:
+        return False
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_framework_403_explains_itself_only_in_debug(
+    caplog: pytest.LogCaptureFixture, debug: bool
+) -> None:
+    app = App(security_policy=_Denying(), debug=debug)
+    app.add_route("/admin", lambda request: "never", permission="edit")
+    details: list[Any] = []
+
+    @app.forbidden_view
+    def forbidden(request: Request) -> Any:
+        details.append(getattr(request.exception, "detail", "no exception"))
+        return request.exception
+
+    with caplog.at_level(logging.INFO, logger="httpx_views"):
+        assert send(app, "/admin").status == 403
+    logged = [r.getMessage() for r in caplog.records if r.name == "httpx_views"]
+    if debug:  # which route, which permission: in the detail and the log
+        [detail] = details
+        assert "/admin" in detail
+        assert "'edit'" in detail
+        [message] = logged
+        assert "403" in message
+        assert "'edit'" in message
+    else:  # the detail (none) of an HTTPForbidden() a view raises; no log
+        assert details == [HTTPForbidden().detail]
+        assert logged == []
+
+
+# -- start_response: the server's refusal, a response's exc_info -----------------------
+
+
+class _Refused(Exception):
+    """A server's refusal of the headers it was given."""
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_headers_the_server_refuses_are_replaced_by_500_with_exc_info(
+    caplog: pytest.LogCaptureFixture, debug: bool
+) -> None:
+    app = _served(App(debug=debug), lambda request: "hello")
+    calls: list[tuple[str, Any]] = []
+
+    def start_response(status: str, headers: Any, exc_info: Any = None) -> Any:
+        calls.append((status, exc_info))
+        if len(calls) == 1:
+            raise _Refused("the server refused a header")
+        return lambda data: None
+
+    with caplog.at_level(logging.ERROR, logger="httpx_views"):
+        body = b"".join(app(environ_for("/v"), start_response))
+    [(first, _), (second, exc_info)] = calls
+    assert (first[:3], second[:3]) == ("200", "500")
+    # PEP 3333: a second call carries the exc_info of what went wrong.
+    assert exc_info is not None
+    assert isinstance(exc_info[1], _Refused)
+    assert "refused a header" in _one_error(caplog).getMessage()
+    if debug:  # the traceback of the refusal, as Python prints one
+        text = body.decode()
+        assert "Traceback (most recent call last):\n  File " in text
+        assert "_Refused: the server refused a header" in text
+
+
+class _ReportingResponse(Response):
+    """A response that hands the server an error's exc_info, as PEP 3333 allows."""
+
+    def __call__(self, environ: Any, start_response: Any) -> Any:
+        try:
+            raise RuntimeError("reported to the server")
+        except RuntimeError:
+            start_response(self.status, self.headerlist, sys.exc_info())
+        return [self.body]
+
+
+def test_response_exc_info_reaches_the_server_through_headers_the_app_adds() -> None:
+    # A 405 from a route with methods is sent with the route's Allow added.
+    app = _served(
+        App(), lambda request: _ReportingResponse(status=405), methods=["PUT"]
+    )
+    calls: list[tuple[str, list[tuple[str, str]], Any]] = []
+
+    def start_response(status: str, headers: Any, exc_info: Any = None) -> Any:
+        calls.append((status, headers, exc_info))
+        return lambda data: None
+
+    b"".join(app(environ_for("/v", "PUT"), start_response))
+    [(status, headers, exc_info)] = calls
+    assert status[:3] == "405"
+    assert ("Allow", "OPTIONS, PUT") in headers
+    assert exc_info is not None
+    assert str(exc_info[1]) == "reported to the server"

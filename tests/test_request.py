@@ -128,3 +128,17 @@ def test_matchdict_without_a_route_is_empty_and_read_only() -> None:
     with pytest.raises(TypeError):
         request.matchdict["x"] = 1  # type: ignore[index]
     assert dict(Request.blank("/").matchdict) == {}
+
+
+@pytest.mark.parametrize(
+    ("environ", "path_info"), [({}, ""), ({"PATH_INFO": "/x"}, "/x")]
+)
+def test_absent_path_info_is_the_empty_path(
+    environ: dict[str, str], path_info: str
+) -> None:
+    # PEP 3333 lets a server leave PATH_INFO out when it is empty.
+    request = Request.blank("/")
+    del request.environ["PATH_INFO"]
+    request.environ.update(SCRIPT_NAME="/app", **environ)
+    assert request.path_info == path_info
+    assert request.path == "/app" + path_info
