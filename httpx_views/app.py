@@ -463,9 +463,8 @@ class App:
         if allowed is not None:
             allow = sorted(allowed)
             if method == "OPTIONS":
-                return webob.Response(
-                    headerlist=[("Allow", ", ".join(allow)), ("Content-Length", "0")]
-                )
+                # WebOb adds Content-Length: 0 to a response without a body.
+                return webob.Response(headerlist=[("Allow", ", ".join(allow))])
             detail = None
             if self.debug:
                 detail = (

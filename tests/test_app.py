@@ -5,13 +5,14 @@ from __future__ import annotations
 import gc
 import json
 import logging
+import re
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import webob
 import webob.exc
-from harness import Served, environ_for, serve
+from harness import Served, environ_for, send, serve
 from webtest import TestApp
 
 from httpx_views import (
@@ -131,6 +132,13 @@ def test_route_options_answered_with_allow(app: App) -> None:
     assert res.status_int == 200
     assert res.headers["Allow"] == "GET, HEAD, OPTIONS, POST"
     assert res.body == b""
+    # Only these headers, as sent: WebTest would add a Content-Length of its
+    # own, and the validator's shim a Content-Type.
+    sent = serve(app, environ_for("/page", "OPTIONS"), validate=False)
+    assert [(name.lower(), value) for name, value in sent.headers] == [
+        ("allow", "GET, HEAD, OPTIONS, POST"),
+        ("content-length", "0"),
+    ]
 
 
 def test_route_options_view_takes_precedence(app: App) -> None:
@@ -161,6 +169,26 @@ def test_route_url_and_path_quote_each_part(app: App) -> None:
         "path": "/mount/users/a%2Fb%20c",
         "url": "http://localhost/mount/users/%C3%A9",
     }
+
+
+def test_route_decorator_passes_methods_name_and_permission() -> None:
+    """@app.route registers as add_route does, with all its options."""
+    policy = _Policy(identity=None, allowed=False)
+    app = App(security_policy=policy)
+
+    @app.route("/docs/{id}", methods=["POST"], name="doc", permission="edit")
+    def doc(request: Request) -> str:
+        return "doc"
+
+    @app.route("/where")
+    def where(request: Request) -> str:
+        return request.route_path("doc", id="1")
+
+    client = TestApp(app)
+    assert client.get("/where").text == "/docs/1"
+    client.get("/docs/1", status=405)
+    client.post("/docs/1", status=403)
+    assert policy.permits_calls == ["edit"]
 
 
 def test_route_url_unknown_name_or_missing_part_is_clear_error(app: App) -> None:
@@ -235,19 +263,49 @@ def test_class_view_head_and_options(app: App) -> None:
     assert client.options("/thing").headers["Allow"] == "GET, HEAD, OPTIONS, POST"
 
 
+def test_class_view_head_only_is_served_by_get(app: App) -> None:
+    """methods=["HEAD"] is allowed for a class with get: HEAD implies it."""
+    app.add_route("/thing", Thing, methods=["HEAD"])
+    client = TestApp(app)
+    res = client.head("/thing")
+    assert res.status_int == 200
+    assert int(res.headers["Content-Length"]) > 0
+    client.get("/thing", status=405)
+
+
+class _WithHead:
+    def get(self, request: Request) -> str:
+        return "the whole page"
+
+    def head(self, request: Request) -> str:
+        request.response.headers["X-Answered-By"] = "head"
+        return ""
+
+
+def test_class_view_own_head_method_answers_head(app: App) -> None:
+    app.add_route("/page", _WithHead)
+    res = TestApp(app).head("/page")
+    assert res.headers["X-Answered-By"] == "head"
+    assert res.headers["Content-Length"] == "0"
+
+
 def test_class_view_explicit_method_it_lacks_is_configuration_error(
     app: App,
 ) -> None:
-    with pytest.raises(ConfigurationError, match="DELETE"):
+    with pytest.raises(ConfigurationError, match="DELETE") as info:
         app.add_route("/thing", Thing, methods=["GET", "DELETE"])
+    # The error names the class and the pattern.
+    assert f"{Thing.__module__}.Thing" in str(info.value)
+    assert "'/thing'" in str(info.value)
 
 
 def test_class_view_without_methods_is_configuration_error(app: App) -> None:
     class Empty:
         pass
 
-    with pytest.raises(ConfigurationError, match="Empty"):
+    with pytest.raises(ConfigurationError, match="Empty") as info:
         app.add_route("/empty", Empty)
+    assert "'/empty'" in str(info.value)
 
 
 # -- what a view returns ------------------------------------------------------
@@ -358,6 +416,21 @@ def test_exception_raised_or_returned_is_response(
     assert res.headers["WWW-Authenticate"].startswith("Basic")
 
 
+def test_head_of_webob_405_sends_the_length_of_its_get_page(app: App) -> None:
+    """WebOb's 405 page names the method: HEAD gets GET's headers, no body."""
+
+    @app.route("/refused")
+    def refused(request: Request) -> None:
+        raise webob.exc.HTTPMethodNotAllowed()
+
+    client = TestApp(app)
+    get = client.get("/refused", status=405)
+    head = client.head("/refused", status=405)
+    assert "GET" in get.text
+    assert head.headers["Content-Length"] == get.headers["Content-Length"]
+    assert head.body == b""
+
+
 @pytest.mark.parametrize("make_view", [_raising, _returning])
 def test_exception_views_apply_to_raised_and_returned(app: App, make_view: Any) -> None:
     app.add_route("/pay", make_view(HTTPPaymentRequired()))
@@ -406,13 +479,54 @@ def test_notfound_view_registration_forms(app: App) -> None:
 @pytest.mark.parametrize(
     ("method", "status"), [("GET", 301), ("HEAD", 301), ("POST", 308)]
 )
+@pytest.mark.parametrize(
+    ("query", "kept"),
+    [
+        ("x=1&y=2", "?x=1&y=2"),
+        ("", ""),
+        # UTF-8 "café" as WSGI passes it (latin-1 text): each byte quoted.
+        ("q=caf\xc3\xa9", "?q=caf%C3%A9"),
+    ],
+)
 def test_notfound_view_append_slash_redirects(
-    app: App, method: str, status: int
+    app: App, method: str, status: int, query: str, kept: str
 ) -> None:
     app.add_route("/docs/", lambda request: "docs")
     app.notfound_view(lambda request: request.exception, append_slash=True)
-    res = TestApp(app).request("/docs?x=1&y=2", method=method, status=status)
-    assert res.headers["Location"] == "http://localhost/docs/?x=1&y=2"
+    served = send(app, "/docs", method, query=query)
+    assert served.status == status
+    assert served.header("Location") == f"http://127.0.0.1/docs/{kept}"
+
+
+@pytest.mark.parametrize(
+    ("views", "path", "status"),
+    [
+        # (prefix, append_slash) of each Not Found view registered
+        ([("/api", True)], "/api/docs", 301),
+        ([("/api", True)], "/docs", 404),
+        ([(None, True), ("/api", False)], "/api/docs", 404),
+        ([(None, True), ("/api", False)], "/docs", 301),
+    ],
+)
+def test_notfound_view_append_slash_only_where_that_view_answers(
+    app: App, views: list[tuple[str | None, bool]], path: str, status: int
+) -> None:
+    """append_slash redirects only the paths under its own view's prefix."""
+    app.add_route("/docs/", lambda request: "docs")
+    app.add_route("/api/docs/", lambda request: "api docs")
+    for prefix, append_slash in views:
+        app.notfound_view(
+            lambda request: request.exception,
+            append_slash=append_slash,
+            path_prefix=prefix,
+        )
+    assert send(app, path).status == status
+
+
+def test_notfound_view_append_slash_never_adds_a_second_slash(app: App) -> None:
+    app.add_route("/docs//", lambda request: "docs")
+    app.notfound_view(lambda request: request.exception, append_slash=True)
+    assert send(app, "/docs/").status == 404
 
 
 def test_notfound_view_append_slash_only_when_slash_route_exists(app: App) -> None:
@@ -421,8 +535,13 @@ def test_notfound_view_append_slash_only_when_slash_route_exists(app: App) -> No
     TestApp(app).get("/other", status=404)
 
 
-def test_notfound_without_append_slash_does_not_redirect(app: App) -> None:
+@pytest.mark.parametrize("exception_view", [False, True])
+def test_notfound_without_append_slash_does_not_redirect(
+    app: App, exception_view: bool
+) -> None:
     app.add_route("/docs/", lambda request: "docs")
+    if exception_view:  # a Not Found view registered through exception_view
+        app.exception_view(HTTPNotFound)(lambda request: request.exception)
     TestApp(app).get("/docs", status=404)
 
 
@@ -460,9 +579,13 @@ def test_exception_view_most_specific_class_wins(app: App) -> None:
 
 def test_exception_view_longest_prefix_wins(app: App) -> None:
     app.notfound_view(lambda request: {"scope": "api"}, path_prefix="/api")
+    app.notfound_view(lambda request: {"scope": "b"}, path_prefix="/b")
     app.notfound_view(lambda request: {"scope": "v2"}, path_prefix="/api/v2/")
     app.notfound_view(lambda request: {"scope": "all"})
+    listed = [entry.prefix for entry in app.exception_views[HTTPNotFound]]
+    assert listed == ["/api/v2", "/api", "/b", ""]
     client = TestApp(app)
+    assert client.get("/b/x").json == {"scope": "b"}
     assert client.get("/api/x").json == {"scope": "api"}
     assert client.get("/api").json == {"scope": "api"}
     assert client.get("/api/v2/x").json == {"scope": "v2"}
@@ -478,18 +601,72 @@ def test_exception_view_falls_back_along_mro_outside_prefix(app: App) -> None:
     assert client.get("/x").text == "any http"
 
 
-def test_exception_view_duplicate_is_configuration_error(app: App) -> None:
+@pytest.mark.parametrize(
+    ("prefix", "same_prefix", "shown"), [("/a", "/a/", "'/a'"), (None, "/", "'/'")]
+)
+def test_exception_view_duplicate_is_configuration_error(
+    app: App, prefix: str | None, same_prefix: str, shown: str
+) -> None:
+    """The error names the class, the prefix and both views in full."""
+
     def first(request: Request) -> str:
         return "1"
 
     def second(request: Request) -> str:
         return "2"
 
-    app.exception_view(KeyError, path_prefix="/a")(first)
+    app.exception_view(KeyError, path_prefix=prefix)(first)
+    with pytest.raises(ConfigurationError, match="KeyError") as info:
+        app.exception_view(KeyError, path_prefix=same_prefix)(second)
+    assert shown in str(info.value)
+    assert f"{first.__module__}.{first.__qualname__}" in str(info.value)
+    assert f"{second.__module__}.{second.__qualname__}" in str(info.value)
+
+
+def _named_view(request: Request) -> str:
+    return "named"
+
+
+class _CallableView:
+    """A view that is an instance: a module (its class's), no __qualname__."""
+
+    def __call__(self, request: Request) -> str:
+        return "called"
+
+    def __repr__(self) -> str:
+        return "<callable view>"
+
+
+@pytest.mark.parametrize(
+    ("view", "described"),
+    [
+        (_named_view, f"{__name__}._named_view"),
+        (_CallableView(), f"{__name__}.<callable view>"),
+        (str.upper, "str.upper"),  # a method of a built-in type: no __module__
+    ],
+    ids=["function", "instance", "builtin-method"],
+)
+def test_configuration_error_names_any_kind_of_view(
+    app: App, view: Any, described: str
+) -> None:
+    """A view is named module.qualname, its repr without a __qualname__."""
+    app.exception_view(KeyError)(view)
     with pytest.raises(ConfigurationError) as info:
-        app.exception_view(KeyError, path_prefix="/a/")(second)
-    assert "first" in str(info.value)
-    assert "second" in str(info.value)
+        app.exception_view(KeyError)(view)
+    # Named twice, each time whole (not the tail of a longer dotted name).
+    named = re.findall(rf"(?<![\w.]){re.escape(described)}(?![\w.])", str(info.value))
+    assert len(named) == 2
+
+
+def test_exception_view_prefix_for_a_request_without_path_info(app: App) -> None:
+    """A request for the mount point itself (no PATH_INFO) is under no prefix."""
+    app.notfound_view(lambda request: "api", path_prefix="/api")
+    app.notfound_view(lambda request: "anywhere")
+    environ = environ_for("/")
+    environ["SCRIPT_NAME"] = "/mount"
+    del environ["PATH_INFO"]
+    # Not through the validator: building its message needs PATH_INFO.
+    assert serve(app, environ, validate=False).body == b"anywhere"
 
 
 def test_exception_view_prefix_must_be_absolute(app: App) -> None:
@@ -498,7 +675,7 @@ def test_exception_view_prefix_must_be_absolute(app: App) -> None:
 
 
 def test_exception_view_for_non_class_is_configuration_error(app: App) -> None:
-    with pytest.raises(ConfigurationError):
+    with pytest.raises(ConfigurationError, match="'KeyError'"):
         app.exception_view("KeyError")(lambda request: "x")  # type: ignore[arg-type]
 
 
@@ -593,8 +770,36 @@ def test_debug_explains_404_405_403(caplog: pytest.LogCaptureFixture) -> None:
     assert "POST" in text405
     assert "/users/{id:int}" in text405
     assert "'admin'" in text403
-    assert "/nope" in caplog.text
-    assert "'admin'" in caplog.text
+    lines = [r.getMessage() for r in caplog.records if r.name == "httpx_views"]
+    # One log line per answer, naming its status and what was asked for.
+    (line404,) = [line for line in lines if "'/nope'" in line]
+    (line405,) = [line for line in lines if "'/users/1'" in line]
+    (line403,) = [line for line in lines if "'admin'" in line]
+    assert "404" in line404
+    assert "405" in line405
+    assert "POST" in line405
+    assert "403" in line403
+
+
+def test_debug_404_of_an_app_without_routes_says_none() -> None:
+    text = TestApp(App(debug=True)).get("/x", status=404).text
+    assert re.search(r"\bnone\b", text)
+
+
+def test_framework_404_and_405_have_no_detail_outside_debug(app: App) -> None:
+    """Only debug explains them: an exception view finds no detail to show."""
+    app.add_route("/page", lambda request: "x", methods=["GET"])
+    seen = []
+
+    @app.exception_view(HTTPException)
+    def record(request: Request) -> Any:
+        seen.append((request.exception.code, request.exception.detail))
+        return request.exception
+
+    client = TestApp(app)
+    client.get("/nope", status=404)
+    client.post("/page", status=405)
+    assert seen == [(404, None), (405, None)]
 
 
 def test_no_debug_bodies_name_no_route_view_or_permission() -> None:
@@ -788,12 +993,15 @@ def test_body_is_not_read_unless_view_reads_it(app: App) -> None:
 
 
 @pytest.mark.parametrize("declared", [True, False])
-def test_max_body_size_allows_body_within_limit(declared: bool) -> None:
-    app = App(max_body_size=10)
+@pytest.mark.parametrize(("limit", "body"), [(10, b"0123456789"), (0, b"")])
+def test_max_body_size_allows_body_within_limit(
+    declared: bool, limit: int, body: bytes
+) -> None:
+    app = App(max_body_size=limit)
     app.add_route("/upload", lambda request: request.body, methods=["POST"])
-    response, _ = _body_request(app, b"0123456789", declared=declared)
+    response, _ = _body_request(app, body, declared=declared)
     assert response.status == 200
-    assert response.body == b"0123456789"
+    assert response.body == body
 
 
 def test_max_body_size_refuses_declared_length_before_view() -> None:
@@ -829,20 +1037,39 @@ def test_max_body_size_must_be_bytes(bad: Any) -> None:
         App(max_body_size=bad)
 
 
-def test_exception_views_lists_registrations_read_only(app: App) -> None:
+@pytest.mark.parametrize(
+    ("prefix", "listed"), [("/api/", "/api"), ("/api//", "/api"), ("/TAX", "/TAX")]
+)
+def test_exception_views_lists_registrations_read_only(
+    app: App, prefix: str, listed: str
+) -> None:
+    """Each view with its prefix (trailing slashes dropped) and append_slash."""
+
     def api(request: Request) -> str:
         return "api"
 
     def anywhere(request: Request) -> str:
         return "anywhere"
 
+    def forbidden(request: Request) -> str:
+        return "forbidden"
+
+    def missing(request: Request) -> str:
+        return "missing"
+
     app.notfound_view(anywhere, append_slash=True)
-    app.notfound_view(api, path_prefix="/api/")
+    app.notfound_view(api, path_prefix=prefix)
+    app.forbidden_view(forbidden, path_prefix=prefix)
+    app.exception_view(KeyError)(missing)
     views = app.exception_views
-    assert [tuple(entry) for entry in views[HTTPNotFound]] == [
-        ("/api", api, False),
-        ("", anywhere, True),
-    ]
+    assert {
+        exc_type: [tuple(entry) for entry in entries]
+        for exc_type, entries in views.items()
+    } == {
+        HTTPNotFound: [(listed, api, False), ("", anywhere, True)],
+        HTTPForbidden: [(listed, forbidden, False)],
+        KeyError: [("", missing, False)],
+    }
     with pytest.raises(TypeError):
         views[KeyError] = ()  # type: ignore[index]
 
@@ -869,13 +1096,16 @@ def test_response_header_name_not_a_token_is_500(app: App, name: str) -> None:
 
 
 def test_async_view_is_configuration_error(app: App) -> None:
-    async def view(request: Request) -> str:
+    async def async_view(request: Request) -> str:
         return "never awaited"
 
-    with pytest.raises(ConfigurationError, match="async"):
-        app.add_route("/a", view)
-    with pytest.raises(ConfigurationError, match="async"):
-        app.exception_view(KeyError)(view)
+    with pytest.raises(ConfigurationError, match="async") as route_error:
+        app.add_route("/a", async_view)
+    with pytest.raises(ConfigurationError, match="async") as view_error:
+        app.exception_view(KeyError)(async_view)
+    # Each error names the view.
+    assert async_view.__qualname__ in str(route_error.value)
+    assert async_view.__qualname__ in str(view_error.value)
 
 
 @pytest.mark.parametrize("path", ["/raise", "/by-view", "/nowhere"])
