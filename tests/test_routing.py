@@ -5,6 +5,7 @@ The linear-time matcher routing uses has its own: tests/test__linear.py.
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 from urllib.parse import unquote
@@ -39,6 +40,12 @@ def routed(pattern: str, path: str, method: str = "GET") -> Any:
     router = Router()
     router.add(pattern, view_a, methods=["GET"])
     return router.match(path, method)
+
+
+def names(message: str, fragment: str) -> bool:
+    """Whether *message* holds *fragment* as a whole: no word, no ``.`` glued
+    on either side (``missing tab``, not ``missing tabs`` or ``x.tab``)."""
+    return re.search(rf"(?<![\w.]){re.escape(fragment)}(?![\w.])", message) is not None
 
 
 # -- matching and converters ------------------------------------------------
@@ -148,6 +155,31 @@ def test_match_static_params_are_fresh_dicts() -> None:
     assert second.params == {}
 
 
+@pytest.mark.parametrize(
+    ("pattern", "path", "params"),
+    [
+        # Long enough for the linear-time matcher, where placeholders share a
+        # segment: each still takes the longest value that lets the rest match.
+        ("/{a}-{b}", "/" + "-".join(["w"] * 30), {"a": "-".join(["w"] * 29), "b": "w"}),
+        ("/{a:int}{b:int}", "/" + "1" * 40, {"a": int("1" * 39), "b": 1}),
+        (
+            "/{a:path}/{b:path}/x",
+            "/" + "p/" * 30 + "x",
+            {"a": "/".join(["p"] * 29), "b": "p"},
+        ),
+        # a custom expression is matched by re as written, at any length
+        ("/{a:[a-z]+}{b:[a-z]+}", "/" + "k" * 40, {"a": "k" * 39, "b": "k"}),
+        ("/{a:[a-z]+}-{b}", "/k-" + "x-" * 20, {"a": "k", "b": "x-" * 20}),
+    ],
+)
+def test_match_long_path_gives_each_placeholder_its_longest_value(
+    pattern: str, path: str, params: dict[str, Any]
+) -> None:
+    found = routed(pattern, path)
+    assert isinstance(found, Match)
+    assert found.params == params
+
+
 # -- precedence --------------------------------------------------------------
 
 
@@ -254,6 +286,7 @@ def test_match_route_methods_normalized() -> None:
     router = Router()
     route = router.add("/", view_a, methods=["get", "Post"])
     assert route.methods == frozenset({"GET", "HEAD", "POST"})
+    assert router.add("/p", view_a, methods=["post"]).methods == frozenset({"POST"})
     assert router.add("/any", view_a).methods is None
 
 
@@ -338,6 +371,31 @@ def test_add_unknown_converter_raises(spec: str) -> None:
     assert router.routes == ()
 
 
+@pytest.mark.parametrize(
+    ("pattern", "name"),
+    [
+        ("/d/{year:str}", "year"),
+        ("/d/{year:[}", "year"),
+        ("/d/{y}/{month:(x)}", "month"),
+    ],
+)
+def test_add_bad_expression_names_its_placeholder(pattern: str, name: str) -> None:
+    with pytest.raises(ConfigurationError) as info:
+        Router().add(pattern, view_a)
+    assert repr(name) in str(info.value)
+
+
+def test_add_expression_re_only_warns_about_stays_a_warning() -> None:
+    # re warns when it compiles an expression, not when its cache has it.
+    re.purge()
+    router = Router()
+    with pytest.warns(FutureWarning, match="nested set"):
+        router.add("/a/{x:[[a]}", view_a)
+    found = router.match("/a/[", "GET")
+    assert isinstance(found, Match)
+    assert found.params == {"x": "["}
+
+
 @pytest.mark.parametrize("spec", ["(?:str)", "a[b]", "[a-z]+", "\\w+", "ab+", "x{2}"])
 def test_add_expression_that_is_not_a_bare_word(spec: str) -> None:
     assert Router().add(f"/a/{{x:{spec}}}", view_a).compiled.names == ("x",)
@@ -346,16 +404,20 @@ def test_add_expression_that_is_not_a_bare_word(spec: str) -> None:
 @pytest.mark.parametrize(
     ("first", "second", "overlap"),
     [
-        (["GET"], ["GET"], "GET"),
-        (["GET", "POST"], ["post", "PUT"], "POST"),
-        (None, ["GET"], "every method"),
-        (["GET"], None, "every method"),
-        (None, None, "every method"),
+        (["GET"], ["GET"], ["GET"]),
+        (["GET", "POST"], ["post", "PUT"], ["POST"]),
+        (["GET", "POST", "PUT"], ["put", "post"], ["POST", "PUT"]),
+        (None, ["GET"], ["every method"]),
+        (["GET"], None, ["every method"]),
+        (None, None, ["every method"]),
     ],
 )
 @pytest.mark.parametrize("pattern", ["/dup", "/dup/{x:int}"])
 def test_add_duplicate_route_names_both_views(
-    pattern: str, first: list[str] | None, second: list[str] | None, overlap: str
+    pattern: str,
+    first: list[str] | None,
+    second: list[str] | None,
+    overlap: list[str],
 ) -> None:
     router = Router()
     router.add(pattern, view_a, methods=first)
@@ -365,7 +427,8 @@ def test_add_duplicate_route_names_both_views(
     assert repr(pattern) in message
     assert f"{__name__}.view_a" in message
     assert f"{__name__}.view_b" in message
-    assert overlap in message
+    for fragment in overlap:
+        assert names(message, fragment)
     assert len(router.routes) == 1
 
 
@@ -381,6 +444,19 @@ def test_add_duplicate_names_a_view_without_qualname() -> None:
     router.add("/h", Handler())
     with pytest.raises(ConfigurationError, match=r"<the handler>.*view_b"):
         router.add("/h", view_b)
+
+
+@pytest.mark.parametrize(
+    ("view", "qualname"), [(str.upper, "str.upper"), ([].append, "list.append")]
+)
+def test_add_duplicate_names_a_view_without_module(view: Any, qualname: str) -> None:
+    # A builtin method has no __module__, or None: it is named by its
+    # qualified name alone.
+    router = Router()
+    router.add("/h", view)
+    with pytest.raises(ConfigurationError) as info:
+        router.add("/h", view_b)
+    assert names(str(info.value), qualname)
 
 
 def test_add_same_pattern_disjoint_methods_is_fine() -> None:
@@ -414,16 +490,17 @@ def test_add_duplicate_route_name_raises() -> None:
 )
 def test_add_bad_arguments_raise(kwargs: dict[str, Any], problem: str) -> None:
     router = Router()
-    with pytest.raises(ConfigurationError, match=problem):
+    with pytest.raises(ConfigurationError, match=problem) as info:
         router.add("/x", view_a, **kwargs)
+    assert "'/x'" in str(info.value)
 
 
 def test_freeze_refuses_new_routes() -> None:
     router = Router()
     router.add("/a", view_a)
-    assert not router.frozen
+    assert router.frozen is False
     router.freeze()
-    assert router.frozen
+    assert router.frozen is True
     with pytest.raises(ConfigurationError, match=r"'/b'.*after the first request"):
         router.add("/b", view_a)
     assert isinstance(router.match("/a", "GET"), Match)
@@ -452,6 +529,19 @@ def test_routes_in_registration_order_and_read_only() -> None:
     assert isinstance(first, Route)
     with pytest.raises(AttributeError):
         first.view = view_b  # type: ignore[misc]
+
+
+def test_routes_of_one_pattern_share_its_compiled_pattern() -> None:
+    router = Router()
+    first = router.add("/r/{x:int}", view_a, methods=["GET"])
+    second = router.add("/r/{x:int}", view_b, methods=["POST"])
+    other = router.add("/s/{x:int}", view_b)
+    assert second.compiled is first.compiled
+    assert other.compiled is not first.compiled
+    assert (first.compiled.source, other.compiled.source) == (
+        "/r/{x:int}",
+        "/s/{x:int}",
+    )
 
 
 def test_candidates_lists_matching_routes_in_precedence_order() -> None:
@@ -551,6 +641,8 @@ def test_match_tries_only_patterns_along_the_path(
         ("/d/{day:\\d{4}}", {"day": 2024}, None, "/d/2024"),
         ("/café/{x}", {"x": 1}, None, "/caf%C3%A9/1"),
         ("/a:b@c/{x}", {"x": "a:b"}, None, "/a:b@c/a%3Ab"),
+        ("/{x}/a:b@c;d=e", {"x": 1}, None, "/1/a:b@c;d=e"),
+        ("/a;b=c,d", {}, None, "/a;b=c,d"),
         ("/q", {}, {"q": "a b", "n": 1}, "/q?q=a%20b&n=1"),
         ("/q", {}, [("t", "x"), ("t", "é")], "/q?t=x&t=%C3%A9"),
         ("/q", {}, {"t": ["x", "y"]}, "/q?t=x&t=y"),
@@ -625,6 +717,13 @@ def test_url_path_of_any_path_part_round_trips(value: str) -> None:
         ("user", {}, ValueError, ["'/users/{id}/{tab}'", "missing id, tab"]),
         ("user", {"id": 1}, ValueError, ["missing tab"]),
         ("user", {"id": 1, "tab": 2, "x": 3}, ValueError, ["unexpected x"]),
+        ("user", {"id": 1, "x": 3}, ValueError, ["missing tab", "unexpected x"]),
+        (
+            "user",
+            {"tab": 1, "y": 2, "x": 3},
+            ValueError,
+            ["missing id", "unexpected x, y"],
+        ),
         ("home", {"x": 3}, ValueError, ["'/'", "unexpected x"]),
     ],
 )
@@ -637,7 +736,16 @@ def test_url_path_errors(
     with pytest.raises(error) as info:
         router.url_path(name, parts)
     for fragment in fragments:
-        assert fragment in str(info.value)
+        assert names(str(info.value), fragment)
+
+
+def test_url_path_error_says_no_route_is_named() -> None:
+    router = Router()
+    router.add("/", view_a)
+    with pytest.raises(KeyError) as info:
+        router.url_path("home")
+    assert names(str(info.value), "'home'")
+    assert names(str(info.value), "none")
 
 
 # -- static patterns and reprs ----------------------------------------------------
@@ -653,6 +761,23 @@ def test_static_pattern_matches_only_its_own_path(
     pattern = PathPattern("/about/us")
     assert pattern.regex is None
     assert pattern.match(path) == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "prefix"),
+    [
+        # a static pattern is found by one lookup, not down the prefix tree
+        ("/about/us", ()),
+        ("/users/{id}", ("users",)),
+        ("/a/b/{x}/c", ("a", "b")),
+        ("/v{n}/x", ()),
+        ("/{any:path}", ()),
+    ],
+)
+def test_path_pattern_prefix_is_its_whole_literal_leading_segments(
+    source: str, prefix: tuple[str, ...]
+) -> None:
+    assert PathPattern(source).prefix == prefix
 
 
 def test_path_pattern_repr_names_its_source() -> None:

@@ -168,8 +168,13 @@ def report(scores: list[Score], floor: float) -> int:
         for line in result.survivors:
             print(f"survived: {line}")
         for name in result.stale:
-            print(f"equivalent.toml: {name} no longer survives; remove it")
+            print(f"equivalent.toml: {name} is killed or gone; remove it")
             failed = True
+        if any(line.endswith("(not run)") for line in result.survivors):
+            print(
+                f"{result.module}: mutmut could not run the tests of some mutants;"
+                f" run them again: --survivors {result.module}"
+            )
     header = ("module", "killed", "survived", "equivalent", "score")
     print("\n{:<20} {:>7} {:>9} {:>11} {:>7}".format(*header))
     for result in scores:
