@@ -91,12 +91,8 @@ def patterns_and_paths(draw: st.DrawFn) -> tuple[list[Piece], str]:
     return pieces, "".join(path)
 
 
-@settings(BOUNDED, max_examples=400)
-@given(case=patterns_and_paths())
-def test_match_finds_what_whole_pattern_regex_found(
-    case: tuple[list[Piece], str],
-) -> None:
-    pieces, path = case
+def assert_matches_as_whole_pattern_regex(pieces: list[Piece], path: str) -> None:
+    """PathPattern finds what re found, through re and through LinearMatcher."""
     expected = old_match(pieces, path)
     assert PathPattern(pattern_text(pieces)).match(path) == expected
     # re still matches short paths: make the linear matcher take them all.
@@ -104,6 +100,55 @@ def test_match_finds_what_whole_pattern_regex_found(
         patch.setattr(_linear, "_RE_STEPS", 1)
         linear = PathPattern(pattern_text(pieces))
     assert linear.match(path) == expected
+
+
+@settings(BOUNDED, max_examples=400)
+@given(case=patterns_and_paths())
+def test_match_finds_what_whole_pattern_regex_found(
+    case: tuple[list[Piece], str],
+) -> None:
+    assert_matches_as_whole_pattern_regex(*case)
+
+
+@pytest.mark.parametrize(
+    ("pieces", "path"),
+    [
+        # A segment ends at its first "/", though the rest would match from
+        # a later one: a is "x".
+        ([("a", ""), ("b", "path")], "/x/y/z"),
+        # A float takes a "." only with a digit after it that leaves the
+        # rest a match: a is 1 and b ".1"; "1." is no float and "." is not
+        # the "x" that follows b, so nothing matches.
+        ([("a", "float"), ("b", "")], "/1.1"),
+        ([("a", ""), ("b", "float"), "x"], "/y1.x"),
+        # Literal characters that the ASCII codes of the path cannot tell
+        # apart (non-ASCII, or "?" in a non-ASCII path), side by side.
+        ([("a", ""), "éé", ("b", "")], "/xééy"),
+        ([("a", ""), "??", ("b", "")], "/é??x"),
+    ],
+)
+def test_match_edge_cases_as_whole_pattern_regex(
+    pieces: list[Piece], path: str
+) -> None:
+    """Where a value ends, and whether the path matches at all, as re found."""
+    assert_matches_as_whole_pattern_regex(pieces, path)
+
+
+@pytest.mark.parametrize(
+    "specs",
+    [("", ""), ("", "uuid"), ("float", ""), ("float", "float"), ("path", "int", "")],
+)
+def test_re_is_left_only_texts_it_matches_in_few_steps(specs: tuple[str, ...]) -> None:
+    """re_below keeps re's worst case, n ** k steps for k quantifiers, near _RE_STEPS.
+
+    k counts the unbounded quantifiers of the placeholders' expressions: on
+    the longest text left to re (re_below - 1 characters) it stays within
+    _RE_STEPS steps, and one character more than re_below would exceed them.
+    """
+    quantifiers = sum(OLD_EXPRESSIONS[spec].count("+") for spec in specs)
+    pieces = [(f"p{index}", spec) for index, spec in enumerate(specs)]
+    below = _linear.LinearMatcher(pieces).re_below
+    assert (below - 1) ** quantifiers <= _linear._RE_STEPS < (below + 1) ** quantifiers
 
 
 N = 64 * 1024
