@@ -1,5 +1,7 @@
 """Mutation testing: each module of the package against its own tests.
 
+On Python 3.11 or newer (tomllib):
+
     python -m pip install -e '.[mutation]'
     python tests/mutation/run.py                 # every module (or: nox -s mutation)
     python tests/mutation/run.py routing.py      # one
@@ -119,7 +121,7 @@ def mutate(module: str, tests: list[str], folder: Path, children: int | None) ->
     if children:
         command += ["--max-children", str(children)]
     print(f"== mutmut: {module} against {' '.join(tests)}", flush=True)
-    subprocess.run(command, cwd=folder, check=True)
+    run_mutmut(command, folder)
 
 
 def rerun(
@@ -136,7 +138,14 @@ def rerun(
     if children:
         command += ["--max-children", str(children)]
     print(f"== mutmut: {len(survivors)} survivors of {module}", flush=True)
-    subprocess.run(command, cwd=folder, check=True)
+    run_mutmut(command, folder)
+
+
+def run_mutmut(command: list[str], folder: Path) -> None:
+    """Run mutmut in *folder*; stop here, in one line, if it fails."""
+    status = subprocess.run(command, cwd=folder).returncode
+    if status:
+        sys.exit(f"mutmut failed (exit {status}) in {folder}; its output is above")
 
 
 def score(module: str, folder: Path, reasons: dict[str, str]) -> Score:
