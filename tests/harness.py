@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import warnings
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from types import ModuleType
@@ -129,11 +130,7 @@ def serve(app: Any, environ: dict[str, Any], *, validate: bool = True) -> Served
     with warnings.catch_warnings():
         # Unknown methods are part of some tests, not a mistake of them.
         warnings.filterwarnings("ignore", "Unknown REQUEST_METHOD", WSGIWarning)
-        iterable = wsgi(environ, start_response)
-        try:
-            body = b"".join(iterable)
-        finally:
-            getattr(iterable, "close", lambda: None)()
+        body = drain(wsgi(environ, start_response))
     assert len(started) == 1
     status, headers = started[0]
     assert _STATUS_LINE.fullmatch(status), status
@@ -143,6 +140,16 @@ def serve(app: Any, environ: dict[str, Any], *, validate: bool = True) -> Served
     if environ.get("REQUEST_METHOD") == "HEAD":
         assert body == b""
     return Served(int(status[:3]), headers, body)
+
+
+def drain(iterable: Iterable[bytes]) -> bytes:
+    """The whole body of a WSGI response iterable, closed after (PEP 3333)."""
+    try:
+        return b"".join(iterable)
+    finally:
+        close = getattr(iterable, "close", None)
+        if close is not None:
+            close()
 
 
 def send(app: Any, path: str = "/", method: str = "GET", **environ_kw: Any) -> Served:

@@ -32,6 +32,7 @@ from typing import Any
 import pytest
 import webob
 import webob.exc
+from harness import drain
 from httplint import HttpRequestLinter, HttpResponseLinter
 from httplint.note import levels
 
@@ -275,13 +276,7 @@ def serve(method: str, path: str, accept: str | None) -> Answer:
         started.append((status, list(headerlist)))
         return None
 
-    iterable = APP(environ, start_response)
-    try:
-        body = b"".join(iterable)
-    finally:
-        close = getattr(iterable, "close", None)
-        if close is not None:
-            close()
+    body = drain(APP(environ, start_response))
     (status, headerlist), *restarts = started
     assert not restarts, f"start_response called again: {restarts}"
     return Answer(status, tuple(headerlist), body)

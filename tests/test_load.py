@@ -24,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from harness import read_port
+from harness import drain, read_port
 
 from httpx_views import (
     App,
@@ -268,13 +268,7 @@ def _in_process(app: App, calls: list[tuple[dict[str, Any], Call]], count: int) 
         template, call = calls[index % len(calls)]
         environ = dict(template)
         environ["wsgi.input"] = io.BytesIO(call.body)
-        iterable = app(environ, start_response)
-        try:
-            body = b"".join(iterable)
-        finally:
-            close = getattr(iterable, "close", None)
-            if close is not None:
-                close()
+        body = drain(app(environ, start_response))
         status = statuses.pop()
         assert int(status[:3]) == call.status, (call, status)
         if call.expected_body is not None:
