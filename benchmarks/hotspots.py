@@ -58,7 +58,7 @@ def profile(
     :param by: ``own`` ranks functions by their own time, ``cum`` by the
         time spent in them and what they call.
     """
-    base = sc.environ(scenario.path)
+    base = scenario.environ()
     expected = sc.check(app, scenario)
     time_batch(app, base, 200, expected)  # warm up
     profiler = cProfile.Profile()
@@ -134,7 +134,7 @@ def loop(contestant: str, scenario: str, routes: int, count: int) -> None:
     app = sc.load(contestant).make_app(routes)
     chosen = sc.SCENARIOS[scenario]
     expected = sc.check(app, chosen)
-    _, wrong = time_batch(app, sc.environ(chosen.path), count, expected)
+    _, wrong = time_batch(app, chosen.environ(), count, expected)
     if wrong:
         raise SystemExit(f"{wrong} answers differ from the first")
 

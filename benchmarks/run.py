@@ -16,8 +16,9 @@ each contestant and building its app with 100 routes.
 
 Usage, from the repository root::
 
-    python benchmarks/run.py                 # everything, ~1 minute
-    python benchmarks/run.py --quick         # a rough look, ~15 seconds
+    python benchmarks/run.py                 # everything, ~1.5 minutes
+    python benchmarks/run.py --quick         # a rough look, ~30 seconds
+    python benchmarks/run.py --scenarios realistic --startup-runs 0
     python benchmarks/run.py --contestants httpx_views,falcon --scenarios hello
     python benchmarks/run.py --startup-only  # only import + build times
 """
@@ -40,6 +41,7 @@ import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
+from math import isnan
 from typing import Any
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -66,11 +68,15 @@ def time_batch(
     """Send *count* requests; return the seconds taken and the wrong answers.
 
     Everything in the loop is counted in every contestant's time, so it does
-    the least a server would: copy the environ, a fresh input stream, call,
-    drain, close, and compare with the verified answer.
+    the least a server would: copy the environ, a fresh input stream with
+    the request's body, call, drain, close, and compare with the verified
+    answer. A body handed back as the very bytes object the first answer
+    held (the prebuilt 1 MiB of ``big``) compares by identity, at no cost;
+    only a copy would be compared byte by byte.
     """
     start_response = sc.StartResponse()
     status, headers, body = expected
+    request_body = sc.request_body(base)
     copy = base.copy
     fresh_input = io.BytesIO
     join = b"".join
@@ -79,7 +85,7 @@ def time_batch(
     started = clock()
     for _ in range(count):
         env = copy()
-        env["wsgi.input"] = fresh_input()
+        env["wsgi.input"] = fresh_input(request_body)
         start_response.status = None
         chunks = app(env, start_response)
         try:
@@ -92,7 +98,12 @@ def time_batch(
             or start_response.status != status
             or start_response.headers != headers
         ):
-            wrong += 1
+            # Rare and slow: only a cookie's Expires may differ (by a second).
+            answer = sc.Answer(
+                start_response.status or "", list(start_response.headers or ()), out
+            )
+            if not sc.same_answer(answer, expected):
+                wrong += 1
     return clock() - started, wrong
 
 
@@ -228,7 +239,7 @@ def plan(
             if seconds > 0.2:
                 log(f"  built {name} with {routes} routes in {seconds:.1f}s")
             for scenario in wanted:
-                base = sc.environ(scenario.path)
+                base = scenario.environ()
                 cells.append(Cell(name, scenario, routes, app, base, error=error))
     return cells
 
@@ -333,33 +344,46 @@ def measure_startup(
 # -- the report ---------------------------------------------------------------------
 
 
-def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """A Markdown table, its columns padded so it reads as text too."""
+def markdown_table(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], labels: int = 1
+) -> str:
+    """A Markdown table, its columns padded so it reads as text too.
+
+    The first *labels* columns are left-aligned, the others (numbers)
+    right-aligned.
+    """
     columns = zip(headers, *rows, strict=True)
     widths = [max(len(str(c)) for c in column) for column in columns]
 
     def line(cells: Sequence[str]) -> str:
         padded = [
-            str(c).ljust(w) if i == 0 else str(c).rjust(w)
+            str(c).ljust(w) if i < labels else str(c).rjust(w)
             for i, (c, w) in enumerate(zip(cells, widths, strict=True))
         ]
         return "| " + " | ".join(padded) + " |"
 
     rule = "|" + "|".join(
-        ":" + "-" * (w + 1) if i == 0 else "-" * (w + 1) + ":"
+        ":" + "-" * (w + 1) if i < labels else "-" * (w + 1) + ":"
         for i, w in enumerate(widths)
     )
     return "\n".join([line(headers), rule + "|"] + [line(r) for r in rows])
 
 
 def _row_order(cells: Sequence[Cell]) -> list[str]:
-    """Rows: the fixed scenarios, then each scaling one at every route count."""
-    fixed = [c.row for c in cells if not c.scenario.scales]
-    scaling = sorted(
-        {(c.scenario.name, c.routes) for c in cells if c.scenario.scales},
-        key=lambda item: (list(sc.SCENARIOS).index(item[0]), item[1]),
-    )
-    return list(dict.fromkeys(fixed)) + [f"{name}@{n}" for name, n in scaling]
+    """The table rows, group by group: fixed scenarios, then scaling ones.
+
+    A scaling scenario has a row per route count (``nope@0``, ``nope@100``).
+    """
+    rows = []
+    for group in sc.GROUPS:
+        members = [c for c in cells if c.scenario.group == group]
+        fixed = [c.row for c in members if not c.scenario.scales]
+        scaling = sorted(
+            {(c.scenario.name, c.routes) for c in members if c.scenario.scales},
+            key=lambda item: (list(sc.SCENARIOS).index(item[0]), item[1]),
+        )
+        rows += list(dict.fromkeys(fixed)) + [f"{name}@{n}" for name, n in scaling]
+    return rows
 
 
 def _fmt(value: float, digits: int = 2) -> str:
@@ -376,6 +400,17 @@ class Results:
         self.stat = stat
         self.contestants = list(contestants)
         self.rows = _row_order(cells)
+        self.groups = {c.row: c.scenario.group for c in cells}
+
+    def _grouped(self, rows: Sequence[list[str]]) -> list[list[str]]:
+        """*rows* (one per :attr:`rows`), each group named on its first row."""
+        shown = []
+        previous = None
+        for row in rows:
+            group = self.groups[row[0]]
+            shown.append([group if group != previous else "", *row])
+            previous = group
+        return shown
 
     def value(self, row: str, contestant: str) -> float:
         """The run's statistic for *contestant* in *row* (NaN if it failed)."""
@@ -407,14 +442,18 @@ class Results:
                         shown += f" ±{spread:.0f}%"
                     line.append(shown)
             rows.append(line)
-        return markdown_table([f"µs ({self.stat})", *self.contestants], rows)
+        return markdown_table(
+            ["group", f"µs ({self.stat})", *self.contestants], self._grouped(rows), 2
+        )
 
     def ratio_table(self, other: str) -> str:
         rows = [
             [row] + [_fmt(self.ratio(row, name, other)) for name in self.contestants]
             for row in self.rows
         ]
-        return markdown_table([f"x {other}", *self.contestants], rows)
+        return markdown_table(
+            ["group", f"x {other}", *self.contestants], self._grouped(rows), 2
+        )
 
     def garbage_table(self) -> str | None:
         """Objects left in reference cycles per request, where any are."""
@@ -428,7 +467,9 @@ class Results:
             ]
             for row in self.rows
         ]
-        return markdown_table(["cyclic garbage/req", *self.contestants], rows)
+        return markdown_table(
+            ["group", "cyclic garbage/req", *self.contestants], self._grouped(rows), 2
+        )
 
     def flatness_table(self) -> str | None:
         """last@N / last@0 and nope@N / nope@0 for every contestant."""
@@ -572,10 +613,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         default=",".join(sc.CONTESTANTS),
         help="comma-separated (default: all: %(default)s)",
     )
+    groups = "; ".join(
+        f"{group}: {','.join(names)}" for group, names in sc.GROUPS.items()
+    )
     parser.add_argument(
         "--scenarios",
-        default=",".join(sc.SCENARIOS),
-        help="comma-separated (default: all: %(default)s)",
+        default="all",
+        help="comma-separated scenarios or groups, or all (default: %(default)s; "
+        f"{groups})",
     )
     parser.add_argument(
         "--routes",
@@ -634,14 +679,25 @@ def _split(value: str, known: Sequence[str], what: str) -> list[str]:
     return names
 
 
+def pick_scenarios(value: str) -> list[sc.Scenario]:
+    """The scenarios *value* names, groups and ``all`` expanded, once each.
+
+    >>> [s.name for s in pick_scenarios("hello,plain")][:3]
+    ['hello', 'users', 'buy']
+    """
+    groups = {"all": list(sc.SCENARIOS), **sc.GROUPS}
+    names: list[str] = []
+    for name in _split(value, [*groups, *sc.SCENARIOS], "scenario or group"):
+        names += groups.get(name, [name])
+    return [sc.SCENARIOS[name] for name in dict.fromkeys(names)]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     if args.report:
         return print_report(load_json(args.report), args.stat)
     contestants = _split(args.contestants, list(sc.CONTESTANTS), "contestant")
-    scenarios = [
-        sc.SCENARIOS[n] for n in _split(args.scenarios, list(sc.SCENARIOS), "scenario")
-    ]
+    scenarios = pick_scenarios(args.scenarios)
     route_counts = [int(n) for n in args.routes.split(",") if n.strip()]
 
     def log(message: str) -> None:
@@ -659,12 +715,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.startup_only:
         log("building apps ...")
         cells = plan(contestants, scenarios, route_counts, log)
+        # Old objects (apps, modules) go to the permanent generation, as they
+        # would be long-lived in a server. Done before the warm-up too: with
+        # 21 apps alive, collections walking them made it 20 times slower
+        # and sized the batches too small.
+        gc.collect()
+        gc.freeze()
         log(f"verifying and warming up {len(cells)} cells ...")
         for cell in cells:
             if cell.error is None:
                 cell.prepare(args.batch_ms / 1e3, args.warmup_ms / 1e3)
-        # Old objects (apps, modules) go to the permanent generation, as they
-        # would be long-lived in a server; each batch starts collected.
+        # What the first requests built to last (caches) joins them; each
+        # batch starts collected.
         gc.collect()
         gc.freeze()
         overhead = harness_overhead(args.batch_ms / 1e3)
@@ -680,6 +742,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         contestants=contestants,
         cells=cells,
         startup=startup,
+        overhead_us=overhead,
         about=(
             f"Python {platform.python_version()} on {platform.machine()} "
             f"{platform.system()}, {os.cpu_count()} CPUs, load {load_before:.2f} "
@@ -703,6 +766,8 @@ class Run:
     cells: list[Cell]
     startup: dict[str, Startup]
     about: str
+    #: The timing loop's own cost per request, in every sample.
+    overhead_us: float = float("nan")
 
 
 def print_report(run: Run, stat: str) -> int:
@@ -751,15 +816,35 @@ def print_report(run: Run, stat: str) -> int:
 
 
 def save_json(path: str, run: Run) -> None:
-    """Write *run*, every sample included, to *path*."""
+    """Write *run*, every sample included, to *path*.
+
+    Enough to draw a chart without this module: per cell its scenario, group,
+    table row, contestant, median and every sample (µs per request), and what
+    each scenario sends.
+    """
+    used = dict.fromkeys(c.scenario for c in run.cells)
     data = {
         "about": run.about,
         "argv": sys.argv,
         "contestants": run.contestants,
+        "harness_overhead_us": None if isnan(run.overhead_us) else run.overhead_us,
+        "scenarios": {
+            s.name: {
+                "group": s.group,
+                "method": s.method,
+                "path": s.path,
+                "status": s.status,
+                "about": s.about,
+                "scales": s.scales,
+            }
+            for s in used
+        },
         "cells": [
             {
                 "contestant": c.contestant,
                 "scenario": c.scenario.name,
+                "group": c.scenario.group,
+                "row": c.row,
                 "routes": c.routes,
                 "median_us": c.median() if c.samples else None,
                 "iqr_percent": c.iqr_percent() if len(c.samples) >= 4 else None,
@@ -806,7 +891,14 @@ def load_json(path: str) -> Run:
         result.imports, result.builds = item["import"], item["build"]
         result.first, result.process = item["first_request"], item["process"]
         startup[name] = result
-    return Run(data["contestants"], cells, startup, data["about"])
+    overhead = data.get("harness_overhead_us")
+    return Run(
+        data["contestants"],
+        cells,
+        startup,
+        data["about"],
+        float("nan") if overhead is None else overhead,
+    )
 
 
 if __name__ == "__main__":

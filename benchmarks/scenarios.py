@@ -10,12 +10,34 @@ from __future__ import annotations
 import importlib
 import io
 import json
+import re
 import sys
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
 from typing import Any, NamedTuple
 
-from .apps.common import CHALLENGE, HELLO, NOT_FOUND, USER_ID
+from .apps.common import (
+    BIG,
+    BIG_TYPE,
+    CACHED,
+    CHALLENGE,
+    CREATED,
+    CSV,
+    ETAG,
+    FRAME_OPTIONS,
+    GONE,
+    HELLO,
+    ITEM_JSON,
+    MAX_AGE,
+    NOT_FOUND,
+    SEARCH,
+    SEARCH_QUERY,
+    SESSION,
+    USER_ID,
+    WELCOME,
+)
 
 WSGIApp = Callable[..., Iterable[bytes]]
 
@@ -87,16 +109,24 @@ def _client_disconnected() -> bool:
     return False
 
 
-def environ(path: str, method: str = "GET") -> dict[str, Any]:
+def environ(
+    path: str, method: str = "GET", body: bytes = b"", body_type: str | None = None
+) -> dict[str, Any]:
     """Return the environ Waitress 3 builds for a typical client's request.
 
     Every key Waitress sets is here, with the request headers ``httpx``
-    sends. Callers copy it and put a fresh ``BytesIO`` in ``wsgi.input``
-    for each request (see :func:`call`).
+    sends; *path* may end in a query string. Its ``wsgi.input`` holds
+    *body* as a template: callers copy the environ and put a fresh
+    ``BytesIO`` of that body in ``wsgi.input`` for each request (see
+    :func:`call`), as a server makes a new stream per request.
+
+    >>> environ("/search?q=web")["QUERY_STRING"]
+    'q=web'
     """
     from waitress.buffers import ReadOnlyFileBasedBuffer
 
-    return {
+    path_info, _, query = path.partition("?")
+    env = {
         "REMOTE_ADDR": "127.0.0.1",
         "REMOTE_HOST": "127.0.0.1",
         "REMOTE_PORT": "50312",
@@ -106,16 +136,16 @@ def environ(path: str, method: str = "GET") -> dict[str, Any]:
         "SERVER_SOFTWARE": "waitress",
         "SERVER_PROTOCOL": "HTTP/1.1",
         "SCRIPT_NAME": "",
-        "PATH_INFO": path,
+        "PATH_INFO": path_info,
         "REQUEST_URI": path,
-        "QUERY_STRING": "",
+        "QUERY_STRING": query,
         "wsgi.url_scheme": "http",
         "wsgi.version": (1, 0),
         "wsgi.errors": sys.stderr,
         "wsgi.multithread": True,
         "wsgi.multiprocess": False,
         "wsgi.run_once": False,
-        "wsgi.input": io.BytesIO(),
+        "wsgi.input": io.BytesIO(body),
         "wsgi.file_wrapper": ReadOnlyFileBasedBuffer,
         "wsgi.input_terminated": True,
         "HTTP_HOST": "localhost:8080",
@@ -125,13 +155,25 @@ def environ(path: str, method: str = "GET") -> dict[str, Any]:
         "HTTP_USER_AGENT": "python-httpx/0.28.1",
         "waitress.client_disconnected": _client_disconnected,
     }
+    # Waitress passes the body's headers on only when the client sent them.
+    if body:
+        env["CONTENT_LENGTH"] = str(len(body))
+    if body_type is not None:
+        env["CONTENT_TYPE"] = body_type
+    return env
+
+
+def request_body(base: dict[str, Any]) -> bytes:
+    """Return the body every request made from *base* carries."""
+    template: io.BytesIO = base["wsgi.input"]
+    return template.getvalue()
 
 
 def call(app: WSGIApp, base: dict[str, Any]) -> Answer:
     """Send one request (a fresh copy of *base*) and drain the answer."""
     start_response = StartResponse()
     env = base.copy()
-    env["wsgi.input"] = io.BytesIO()
+    env["wsgi.input"] = io.BytesIO(request_body(base))
     chunks = app(env, start_response)
     try:
         body = b"".join(chunks)
@@ -142,6 +184,30 @@ def call(app: WSGIApp, base: dict[str, Any]) -> Answer:
     if start_response.status is None or start_response.headers is None:
         raise WrongAnswer("the app never called start_response")
     return Answer(start_response.status, list(start_response.headers), body)
+
+
+# A cookie's Expires is computed from the clock, so it changes from one
+# second to the next; Max-Age says the same and is checked strictly.
+_EXPIRES = re.compile(r"(;\s*expires=)[^;]*", re.IGNORECASE)
+
+
+def _timeless(answer: Answer) -> Answer:
+    headers = [
+        (key, _EXPIRES.sub(r"\1*", value) if key.lower() == "set-cookie" else value)
+        for key, value in answer.headers
+    ]
+    return answer._replace(headers=headers)
+
+
+def same_answer(answer: Answer, expected: Answer) -> bool:
+    """Whether *answer* equals *expected*, a cookie's ``Expires`` date aside.
+
+    >>> cookie = ("Set-Cookie", "a=b; Expires=Fri, 27 Nov 2026 11:59:12 GMT")
+    >>> later = ("Set-Cookie", "a=b; Expires=Fri, 27 Nov 2026 11:59:13 GMT")
+    >>> same_answer(Answer("200 OK", [later], b""), Answer("200 OK", [cookie], b""))
+    True
+    """
+    return answer == expected or _timeless(answer) == _timeless(expected)
 
 
 # -- scenarios ------------------------------------------------------------------
@@ -156,10 +222,31 @@ def _require(condition: object, message: str) -> None:
         raise WrongAnswer(message)
 
 
-def _content_type(answer: Answer, wanted: str) -> None:
+def _parameters(value: str) -> tuple[str, dict[str, str]]:
+    """Split a header like ``text/csv; charset=UTF-8`` into its parts.
+
+    Parameter names are lowercased; values lose their quotes.
+    """
+    first, *rest = value.split(";")
+    params = {}
+    for param in rest:
+        key, _, raw = param.strip().partition("=")
+        params[key.lower()] = raw.strip().strip('"')
+    return first.strip(), params
+
+
+def _content_type(answer: Answer, wanted: str, charset: str | None = None) -> None:
     value = answer.header("Content-Type") or ""
-    media_type = value.split(";")[0].strip().lower()
-    _require(media_type == wanted, f"Content-Type {value!r}, wanted {wanted}")
+    media_type, params = _parameters(value)
+    _require(media_type.lower() == wanted, f"Content-Type {value!r}, wanted {wanted}")
+    if charset is not None:
+        found = params.get("charset", "").lower()
+        _require(found == charset, f"Content-Type {value!r}, wanted {charset}")
+
+
+def _header(answer: Answer, name: str, wanted: str) -> None:
+    value = answer.header(name)
+    _require(value == wanted, f"{name} {value!r}, wanted {wanted!r}")
 
 
 def _text(expected: str) -> Callable[[Answer], None]:
@@ -170,13 +257,20 @@ def _text(expected: str) -> Callable[[Answer], None]:
     return check
 
 
-def _user(answer: Answer) -> None:
-    _content_type(answer, "application/json")
-    try:
-        data = json.loads(answer.body)
-    except ValueError:
-        raise WrongAnswer(f"body is not JSON: {answer.body[:80]!r}") from None
-    _require(data == {"id": USER_ID}, f"JSON {data!r}")
+def _json(expected: dict[str, Any]) -> Callable[[Answer], None]:
+    # Frameworks space JSON differently: compare what it says.
+    def check(answer: Answer) -> None:
+        _content_type(answer, "application/json")
+        try:
+            data = json.loads(answer.body)
+        except ValueError:
+            raise WrongAnswer(f"body is not JSON: {answer.body[:80]!r}") from None
+        _require(data == expected, f"JSON {data!r}, wanted {expected!r}")
+
+    return check
+
+
+_user = _json({"id": USER_ID})
 
 
 def _error_page(title: bytes) -> Callable[[Answer], None]:
@@ -209,6 +303,67 @@ def _challenge(answer: Answer) -> None:
     )
 
 
+def _csv(answer: Answer) -> None:
+    _content_type(answer, "text/csv", "utf-8")
+    _header(answer, "X-Frame-Options", FRAME_OPTIONS)
+    _require(answer.body == CSV.encode(), f"body {answer.body[:80]!r}")
+
+
+def _cookie(answer: Answer) -> None:
+    # Frameworks spell and order the attributes differently (HttpOnly or
+    # httponly, SameSite=Lax or lax, Expires or not): compare their meaning.
+    _text(WELCOME)(answer)
+    cookies = [value for key, value in answer.headers if key.lower() == "set-cookie"]
+    _require(len(cookies) == 1, f"Set-Cookie {cookies!r}, wanted one")
+    pair, attributes = _parameters(cookies[0])
+    _require(pair == f"session={SESSION}", f"cookie {cookies[0]!r}")
+    _require(attributes.get("max-age") == str(MAX_AGE), f"Max-Age in {cookies[0]!r}")
+    _require("secure" in attributes, f"no Secure in {cookies[0]!r}")
+    _require("httponly" in attributes, f"no HttpOnly in {cookies[0]!r}")
+    _require(attributes.get("samesite", "").lower() == "lax", f"{cookies[0]!r}")
+    _require(attributes.get("path", "/") == "/", f"Path in {cookies[0]!r}")
+    if "expires" in attributes:
+        # Computed from the clock: it must say what Max-Age says, give or
+        # take the time a slow first request may take.
+        _require(
+            abs(_timestamp(attributes["expires"]) - time.time() - MAX_AGE) < 60,
+            f"Expires in {cookies[0]!r}",
+        )
+
+
+def _timestamp(http_date: str) -> float:
+    # WebOb writes the old cookie form, "Fri, 27-Nov-2026 11:59:12 GMT".
+    try:
+        return parsedate_to_datetime(http_date.replace("-", " ")).timestamp()
+    except (TypeError, ValueError):
+        raise WrongAnswer(f"not a date: {http_date!r}") from None
+
+
+def _cache(answer: Answer) -> None:
+    _text(CACHED)(answer)
+    value = answer.header("Cache-Control") or ""
+    directives = {d.strip().lower() for d in value.split(",")}
+    wanted = {"public", f"max-age={MAX_AGE}"}
+    _require(directives == wanted, f"Cache-Control {value!r}, wanted {wanted}")
+    _header(answer, "ETag", f'"{ETAG}"')
+
+
+def _gone(answer: Answer) -> None:
+    _content_type(answer, "text/plain", "utf-8")
+    _require(answer.body == GONE.encode(), f"body {answer.body[:80]!r}")
+
+
+def _big(answer: Answer) -> None:
+    _content_type(answer, BIG_TYPE)
+    _require(answer.body == BIG, f"{len(answer.body)} bytes, not the big body")
+
+
+#: The scenarios' groups: views returning a plain value or raising a bare
+#: exception, and views that touch the request or the response as real
+#: views do.
+PLAIN, REALISTIC = "plain", "realistic"
+
+
 @dataclass(frozen=True)
 class Scenario:
     """One kind of request and what a correct answer to it looks like."""
@@ -220,6 +375,15 @@ class Scenario:
     about: str
     #: Whether its cost may grow with the number of routes.
     scales: bool = False
+    group: str = PLAIN
+    method: str = "GET"
+    #: The request body, and its ``Content-Type``.
+    body: bytes = b""
+    body_type: str | None = None
+
+    def environ(self) -> dict[str, Any]:
+        """The environ of this scenario's request (see :func:`environ`)."""
+        return environ(self.path, self.method, self.body, self.body_type)
 
     def verify(self, answer: Answer) -> None:
         """Check *answer* fully; raise :class:`WrongAnswer` if it is wrong."""
@@ -244,6 +408,23 @@ class Scenario:
             raise WrongAnswer(f"{self.name}: {exc}") from None
 
 
+def _realistic(
+    name: str,
+    path: str,
+    status: int,
+    check: Callable[[Answer], None],
+    about: str,
+    *,
+    method: str = "GET",
+    body: bytes = b"",
+    body_type: str | None = None,
+) -> Scenario:
+    """A scenario of the realistic group."""
+    return Scenario(
+        name, path, status, check, about, False, REALISTIC, method, body, body_type
+    )
+
+
 SCENARIOS = {
     scenario.name: scenario
     for scenario in [
@@ -257,15 +438,43 @@ SCENARIOS = {
             _error_page(b"Payment Required"),
             "returns 402 (raises where it cannot return)",
         ),
-        Scenario("secret", "/secret", 401, _challenge, "raises 401 + challenge"),
         Scenario("nope", "/nope", 404, _text(NOT_FOUND), "no route, custom 404", True),
         Scenario("last", f"/last/{USER_ID}", 200, _user, "after N filler routes", True),
+        _realistic("headers", "/headers", 200, _csv, "content type + a header"),
+        _realistic("cookie", "/cookie", 200, _cookie, "sets a session cookie"),
+        _realistic(
+            "json_in",
+            "/items",
+            201,
+            _json(CREATED),
+            "reads a JSON body, 201 + JSON",
+            method="POST",
+            body=ITEM_JSON,
+            body_type="application/json",
+        ),
+        _realistic(
+            "query",
+            f"/search?{SEARCH_QUERY}",
+            200,
+            _json(SEARCH),
+            "reads 5 query parameters, JSON",
+        ),
+        _realistic("response", "/response", 404, _gone, "returns its own Response"),
+        _realistic("cache", "/cache", 200, _cache, "Cache-Control + ETag"),
+        _realistic("big", "/big", 200, _big, "a 1 MiB body"),
+        _realistic("secret", "/secret", 401, _challenge, "raises 401 + challenge"),
     ]
+}
+
+#: Group name -> the names of its scenarios, in table order.
+GROUPS = {
+    group: [name for name, scenario in SCENARIOS.items() if scenario.group == group]
+    for group in (PLAIN, REALISTIC)
 }
 
 
 def check(app: WSGIApp, scenario: Scenario) -> Answer:
     """Send *scenario*'s request to *app*, verify and return the answer."""
-    answer = call(app, environ(scenario.path))
+    answer = call(app, scenario.environ())
     scenario.verify(answer)
     return answer

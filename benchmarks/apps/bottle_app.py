@@ -5,6 +5,12 @@
 ``/secret`` raises ``HTTPError`` with the challenge header; Bottle's default
 error page renders them. A returned ``dict`` becomes JSON; the custom 404 is
 an ``error(404)`` handler.
+
+The realistic views set ``bottle.response``'s content type, headers,
+cookie and status and return the body; they read ``bottle.request.json``
+and ``bottle.request.query``. Bottle has no cache-control API, so
+``/cache`` sets the ``Cache-Control`` and ``ETag`` headers itself;
+``/response`` returns a ``bottle.HTTPResponse``.
 """
 
 from __future__ import annotations
@@ -13,7 +19,24 @@ from typing import Any
 
 import bottle
 
-from .common import CHALLENGE, HELLO, NOT_FOUND, filler_prefixes
+from .common import (
+    BIG,
+    BIG_TYPE,
+    CACHED,
+    CHALLENGE,
+    CSV,
+    CSV_TYPE,
+    ETAG,
+    FRAME_OPTIONS,
+    GONE,
+    HELLO,
+    MAX_AGE,
+    NOT_FOUND,
+    SEARCH_PARAMS,
+    SESSION,
+    WELCOME,
+    filler_prefixes,
+)
 
 _TEXT = "text/plain; charset=utf-8"
 
@@ -39,6 +62,47 @@ def secret() -> None:
     raise bottle.HTTPError(401, headers={"WWW-Authenticate": CHALLENGE})
 
 
+def headers() -> str:
+    bottle.response.content_type = CSV_TYPE
+    bottle.response.set_header("X-Frame-Options", FRAME_OPTIONS)
+    return CSV
+
+
+def cookie() -> str:
+    bottle.response.content_type = _TEXT
+    bottle.response.set_cookie(
+        "session", SESSION, max_age=MAX_AGE, secure=True, httponly=True, samesite="Lax"
+    )
+    return WELCOME
+
+
+def create_item() -> dict[str, Any]:
+    item = bottle.request.json
+    bottle.response.status = 201
+    return {"sku": item["sku"], "total_cents": item["price_cents"] * item["quantity"]}
+
+
+def search() -> dict[str, Any]:
+    query = bottle.request.query
+    return {name: query.get(name) for name in SEARCH_PARAMS}
+
+
+def gone() -> bottle.HTTPResponse:
+    return bottle.HTTPResponse(GONE, status=404, headers={"Content-Type": _TEXT})
+
+
+def cache() -> str:
+    bottle.response.content_type = _TEXT
+    bottle.response.set_header("Cache-Control", f"public, max-age={MAX_AGE}")
+    bottle.response.set_header("ETag", f'"{ETAG}"')
+    return CACHED
+
+
+def big() -> bytes:
+    bottle.response.content_type = BIG_TYPE
+    return BIG
+
+
 def not_found(error: bottle.HTTPError) -> str:
     bottle.response.content_type = _TEXT
     return NOT_FOUND
@@ -52,6 +116,13 @@ def make_app(n_routes: int = 0) -> bottle.Bottle:
     app.route("/buy", "GET", buy)
     app.route("/returned", "GET", returned)
     app.route("/secret", "GET", secret)
+    app.route("/headers", "GET", headers)
+    app.route("/cookie", "GET", cookie)
+    app.route("/items", "POST", create_item)
+    app.route("/search", "GET", search)
+    app.route("/response", "GET", gone)
+    app.route("/cache", "GET", cache)
+    app.route("/big", "GET", big)
     for prefix in filler_prefixes(n_routes):
         app.route(f"/{prefix}/<id>", "GET", user)
     app.route("/last/<id>", "GET", user)

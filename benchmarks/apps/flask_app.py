@@ -5,17 +5,40 @@ registered with the app's aborter and ``/buy`` calls ``abort(402)``; Flask
 cannot return an exception, so ``/returned`` aborts too. ``/secret`` raises
 ``Unauthorized`` with the challenge; the custom 404 is an error handler. A
 returned ``dict`` becomes JSON.
+
+The realistic views build their response with ``make_response`` and set
+its headers, cookie and ``cache_control`` there (``set_etag`` for the
+ETag), or return a ``(body, status)`` or ``(body, headers)`` tuple; they
+read ``request.get_json()`` and ``request.args``; ``/response`` returns a
+``flask.Response``.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
-from flask import Flask, abort
+from flask import Flask, Response, abort, make_response, request
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import HTTPException, Unauthorized
 
-from .common import CHALLENGE, HELLO, NOT_FOUND, filler_prefixes
+from .common import (
+    BIG,
+    BIG_TYPE,
+    CACHED,
+    CHALLENGE,
+    CSV,
+    CSV_TYPE,
+    ETAG,
+    FRAME_OPTIONS,
+    GONE,
+    HELLO,
+    MAX_AGE,
+    NOT_FOUND,
+    SEARCH_PARAMS,
+    SESSION,
+    WELCOME,
+    filler_prefixes,
+)
 
 _TEXT = {"Content-Type": "text/plain; charset=utf-8"}
 _CHALLENGE = WWWAuthenticate.from_header(CHALLENGE)
@@ -34,12 +57,55 @@ def user(id: str) -> dict[str, Any]:
     return {"id": id}
 
 
-def buy() -> None:
+def buy() -> NoReturn:
     abort(402)
 
 
-def secret() -> None:
+def secret() -> NoReturn:
     raise Unauthorized(www_authenticate=_CHALLENGE)
+
+
+def headers() -> Response:
+    response = make_response(CSV)
+    response.content_type = CSV_TYPE
+    response.headers["X-Frame-Options"] = FRAME_OPTIONS
+    return response
+
+
+def cookie() -> Response:
+    response = make_response(WELCOME, _TEXT)
+    response.set_cookie(
+        "session", SESSION, max_age=MAX_AGE, secure=True, httponly=True, samesite="Lax"
+    )
+    return response
+
+
+def create_item() -> tuple[dict[str, Any], int]:
+    item = request.get_json()
+    return {
+        "sku": item["sku"],
+        "total_cents": item["price_cents"] * item["quantity"],
+    }, 201
+
+
+def search() -> dict[str, Any]:
+    return {name: request.args[name] for name in SEARCH_PARAMS}
+
+
+def gone() -> Response:
+    return Response(GONE, status=404, content_type="text/plain; charset=utf-8")
+
+
+def cache() -> Response:
+    response = make_response(CACHED, _TEXT)
+    response.cache_control.public = True
+    response.cache_control.max_age = MAX_AGE
+    response.set_etag(ETAG)
+    return response
+
+
+def big() -> tuple[bytes, dict[str, str]]:
+    return BIG, {"Content-Type": BIG_TYPE}
 
 
 def not_found(error: Exception) -> tuple[str, int, dict[str, str]]:
@@ -56,6 +122,13 @@ def make_app(n_routes: int = 0) -> Flask:
     app.add_url_rule("/buy", "buy", buy)
     app.add_url_rule("/returned", "returned", buy)
     app.add_url_rule("/secret", "secret", secret)
+    app.add_url_rule("/headers", "headers", headers)
+    app.add_url_rule("/cookie", "cookie", cookie)
+    app.add_url_rule("/items", "items", create_item, methods=["POST"])
+    app.add_url_rule("/search", "search", search)
+    app.add_url_rule("/response", "response", gone)
+    app.add_url_rule("/cache", "cache", cache)
+    app.add_url_rule("/big", "big", big)
     for prefix in filler_prefixes(n_routes):
         app.add_url_rule(f"/{prefix}/<id>", prefix, user)
     app.add_url_rule("/last/<id>", "last", user)

@@ -4,7 +4,10 @@ Production settings (no debug or reload flags, no toolbar, only the default
 tweens). ``/users/{id}`` uses the ``json`` renderer; ``/buy`` and ``/secret``
 raise ``pyramid.httpexceptions`` classes, rendered by Pyramid's default
 exception view; ``/returned`` returns the exception, which Pyramid sends as
-the response it is.
+the response it is. The realistic views adjust ``request.response`` (its
+headers, cookie, status and ``cache_control``) and return it, or return a
+dict to the ``json`` renderer; they read ``request.json_body`` and
+``request.GET``.
 """
 
 from __future__ import annotations
@@ -17,7 +20,24 @@ from pyramid.request import Request
 from pyramid.response import Response
 from pyramid.router import Router
 
-from .common import CHALLENGE, HELLO, NOT_FOUND, filler_prefixes
+from .common import (
+    BIG,
+    BIG_TYPE,
+    CACHED,
+    CHALLENGE,
+    CSV,
+    CSV_TYPE,
+    ETAG,
+    FRAME_OPTIONS,
+    GONE,
+    HELLO,
+    MAX_AGE,
+    NOT_FOUND,
+    SEARCH_PARAMS,
+    SESSION,
+    WELCOME,
+    filler_prefixes,
+)
 
 SETTINGS = {
     "pyramid.reload_templates": False,
@@ -49,6 +69,52 @@ def secret(request: Request) -> Response:
     raise HTTPUnauthorized(headers={"WWW-Authenticate": CHALLENGE})
 
 
+def headers(request: Request) -> Response:
+    response = request.response
+    response.content_type = CSV_TYPE
+    response.headers["X-Frame-Options"] = FRAME_OPTIONS
+    response.text = CSV
+    return response
+
+
+def cookie(request: Request) -> Response:
+    response = request.response
+    response.content_type = "text/plain"
+    response.set_cookie(
+        "session", SESSION, max_age=MAX_AGE, secure=True, httponly=True, samesite="Lax"
+    )
+    response.text = WELCOME
+    return response
+
+
+def create_item(request: Request) -> dict[str, Any]:
+    item = request.json_body
+    request.response.status_code = 201
+    return {"sku": item["sku"], "total_cents": item["price_cents"] * item["quantity"]}
+
+
+def search(request: Request) -> dict[str, Any]:
+    return {name: request.GET[name] for name in SEARCH_PARAMS}
+
+
+def gone(request: Request) -> Response:
+    return Response(GONE, status=404, content_type="text/plain", charset="utf-8")
+
+
+def cache(request: Request) -> Response:
+    response = request.response
+    response.content_type = "text/plain"
+    response.cache_control.public = True
+    response.cache_control.max_age = MAX_AGE
+    response.etag = ETAG
+    response.text = CACHED
+    return response
+
+
+def big(request: Request) -> Response:
+    return Response(BIG, content_type=BIG_TYPE)
+
+
 def not_found(request: Request) -> Response:
     return Response(NOT_FOUND, status=404, content_type="text/plain")
 
@@ -61,6 +127,16 @@ def make_app(n_routes: int = 0) -> Router:
         config.add_route("users", "/users/{id}")
         config.add_view(user, route_name="users", renderer="json")
         for name, view in (("buy", buy), ("returned", returned), ("secret", secret)):
+            config.add_route(name, f"/{name}")
+            config.add_view(view, route_name=name)
+        for name, view in (("headers", headers), ("cookie", cookie)):
+            config.add_route(name, f"/{name}")
+            config.add_view(view, route_name=name)
+        config.add_route("items", "/items", request_method="POST")
+        config.add_view(create_item, route_name="items", renderer="json")
+        config.add_route("search", "/search")
+        config.add_view(search, route_name="search", renderer="json")
+        for name, view in (("response", gone), ("cache", cache), ("big", big)):
             config.add_route(name, f"/{name}")
             config.add_view(view, route_name=name)
         for prefix in filler_prefixes(n_routes):
