@@ -1,25 +1,29 @@
-"""The examples behave the same under Waitress, Gunicorn and wsgiref.
+"""The examples behave the same under Waitress, Gunicorn, Granian and wsgiref.
 
-Each server runs in its own process on an ephemeral 127.0.0.1 port, all
-started at once (to keep this quick), driven by ``http.client`` and
-stopped by process id. The reference for every answer is the App called
-in-process; the servers must send the same status line, headers and body.
+Each server runs in a process group of its own on an ephemeral 127.0.0.1
+port, all started at once (to keep this quick), driven by ``http.client``
+and stopped by process id (its group too, should it not stop in time). The
+reference for every answer is the App called in-process; the servers must
+send the same status line, headers and body.
 """
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import signal
+import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import gunicorn.config
 import pytest
 import webob
-from harness import EXAMPLES, TIMEOUT, example, read_port, spawn
+from harness import EXAMPLES, ROOT, TIMEOUT, example, read_port
 
 # The headers an App decides; servers add Date, Server, Connection.
 COMPARED_HEADERS = (
@@ -52,8 +56,11 @@ server.serve_forever()
 """
 
 
-def server_command(server: str, example: str) -> tuple[list[str], str, str]:
-    """The command starting *server* on *example*, and its port line."""
+def server_command(server: str, example: str, port: int) -> tuple[list[str], str, str]:
+    """The command starting *server* on *example*, and its port line.
+
+    Granian is given *port*; the others pick their own and print it.
+    """
     path = str(EXAMPLES / f"{example}.py")
     if server == "waitress":
         return (
@@ -63,6 +70,14 @@ def server_command(server: str, example: str) -> tuple[list[str], str, str]:
         )
     if server == "wsgiref":
         return [sys.executable, "-c", WSGIREF, path], "stdout", r"^port (\d+)$"
+    if server == "granian":
+        command = [sys.executable, "-m", "granian", "--interface", "wsgi"]
+        command += ["--host", "127.0.0.1", "--port", str(port), "--workers", "1"]
+        command += ["--blocking-threads", "2", "--no-ws"]
+        command += ["--working-dir", str(EXAMPLES), f"{example}:app"]
+        # It logs this once its main process has bound the port; the worker
+        # binds it again itself, so listening is checked after (see below).
+        return command, "stdout", rf"Listening at: http://127\.0\.0\.1:({port})$"
     worker = server.removeprefix("gunicorn-")
     command = [sys.executable, "-m", "gunicorn", "--bind", "127.0.0.1:0"]
     command += [*GUNICORN_OPTIONS, "--worker-class", worker]
@@ -72,7 +87,7 @@ def server_command(server: str, example: str) -> tuple[list[str], str, str]:
     return command, "stderr", r"Listening at: http://127\.0\.0\.1:(\d+) "
 
 
-SERVERS = ["waitress", "gunicorn-sync", "gunicorn-gthread", "wsgiref"]
+SERVERS = ["waitress", "gunicorn-sync", "gunicorn-gthread", "granian", "wsgiref"]
 
 
 @dataclass(frozen=True)
@@ -171,18 +186,70 @@ class Server:
     port: int = 0
 
 
+def start(command: list[str]) -> subprocess.Popen[bytes]:
+    """Start *command* in a process group of its own, output piped.
+
+    Gunicorn and Granian run the App in worker processes: the group lets
+    :func:`stop` kill those too, should their master not stop them.
+    """
+    return subprocess.Popen(
+        command,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        bufsize=0,
+        start_new_session=True,
+    )
+
+
+def hold_port() -> socket.socket:
+    """A socket keeping a free 127.0.0.1 port from everyone but Granian.
+
+    Granian cannot be given port 0: on Linux each worker binds the address
+    itself, and its log says ``:0``. So it is given a free port, held by
+    this socket until Granian listens: bound but not listening, so it takes
+    no connections, and with ``SO_REUSEPORT``, which Granian's sockets set
+    too, so Granian can bind beside it while any other program is refused.
+    """
+    holder = socket.socket()
+    holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    holder.bind(("127.0.0.1", 0))
+    return holder
+
+
+def wait_listening(server: Server) -> None:
+    """Wait until *server* takes connections; fail if it exits or times out."""
+    deadline = time.monotonic() + TIMEOUT
+    while server.process.poll() is None and time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", server.port), timeout=1).close()
+        except ConnectionRefusedError:
+            time.sleep(0.05)
+        else:
+            return
+    status, output = stop(server)
+    pytest.fail(f"{server.name} never listened on {server.port} ({status}): {output!r}")
+
+
 def stop(server: Server) -> tuple[int | None, bytes]:
-    """SIGTERM the server by its process id; return its exit status, stderr."""
+    """SIGTERM the server by its process id; return its exit status, output.
+
+    One that does not stop in time is killed with its process group; so is
+    any process its master left behind.
+    """
     process = server.process
     if process.poll() is None:
         os.kill(process.pid, signal.SIGTERM)
+    status: int | None = None
     try:
-        _, err = process.communicate(timeout=TIMEOUT)
+        out, err = process.communicate(timeout=TIMEOUT)
+        status = process.returncode
     except subprocess.TimeoutExpired:
-        process.kill()
-        _, err = process.communicate(timeout=TIMEOUT)
-        return None, err
-    return process.returncode, err
+        os.killpg(process.pid, signal.SIGKILL)
+        out, err = process.communicate(timeout=TIMEOUT)
+    with contextlib.suppress(ProcessLookupError):  # nothing left: as wanted
+        os.killpg(process.pid, signal.SIGKILL)
+    return status, out + err
 
 
 @pytest.fixture(scope="module")
@@ -191,21 +258,26 @@ def servers() -> Iterator[dict[tuple[str, str], Server]]:
     running: dict[tuple[str, str], Server] = {}
     waits = []
     try:
-        for server_name in SERVERS:
-            for name in sorted({call.example for call in CALLS}):
-                command, stream, pattern = server_command(server_name, name)
-                process = spawn(*command)
-                server = running[server_name, name] = Server(server_name, process)
-                waits.append((server, stream, pattern))
-        for server, stream, pattern in waits:
-            server.port = read_port(server.process, pattern, stream=stream)
+        with contextlib.ExitStack() as holders:
+            for server_name in SERVERS:
+                for name in sorted({call.example for call in CALLS}):
+                    port = 0
+                    if server_name == "granian":
+                        port = holders.enter_context(hold_port()).getsockname()[1]
+                    command, stream, pattern = server_command(server_name, name, port)
+                    server = Server(server_name, start(command), port)
+                    running[server_name, name] = server
+                    waits.append((server, stream, pattern))
+            for server, stream, pattern in waits:
+                server.port = read_port(server.process, pattern, stream=stream)
+                wait_listening(server)
         yield running
     finally:
         failures = []
         for (server_name, name), server in running.items():
-            status, err = stop(server)
+            status, output = stop(server)
             if status != 0:
-                failures.append(f"{server_name} on {name}: exit {status}: {err!r}")
+                failures.append(f"{server_name} on {name}: exit {status}: {output!r}")
         assert not failures, failures
 
 
