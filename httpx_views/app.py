@@ -38,7 +38,7 @@ from .httpexceptions import (
     _vary_accept,
     status_map,
 )
-from .request import TEXT_PLAIN, UNTOUCHED_HEADERS, Request
+from .request import TEXT_PLAIN, Request
 from .routing import ConfigurationError, Match, Route, Router
 
 if TYPE_CHECKING:
@@ -535,8 +535,8 @@ class App:
     ) -> WSGIApplication:
         """Turn what a view returned into a response."""
         if request._response is None:
-            # The view left request.response alone: a plain value needs no
-            # WebOb response (the fast path; the same bytes on the wire).
+            # The view left request.response alone: a plain value's headers
+            # are known, and no response object is needed to send them.
             kind = type(result)
             if kind is str:
                 return _ok(TEXT_PLAIN, result.encode("utf-8"))
@@ -684,8 +684,6 @@ class App:
 
 _JSON = ("Content-Type", "application/json")
 _OCTET_STREAM = ("Content-Type", "application/octet-stream")
-# The headers that describe a body, replaced with it.
-_BODY_HEADERS = ("content-length", "content-md5")
 # JSON as json.dumps() writes it, refusing NaN and Infinity, which JSON lacks.
 _encode_json = json.JSONEncoder(allow_nan=False).encode
 
@@ -709,10 +707,9 @@ _NOT_SENT_WITHOUT_BODY = ("content-type", "content-length", "content-md5")
 
 
 class _Body:
-    """A response with one body, sent without WebOb's machinery.
+    """A response sent with exactly this status, header list and body.
 
-    It sends what a ``webob.Response`` with the same status, headers and body
-    sends; whoever makes one checks the status and headers.
+    Whoever makes one checks the status and headers: it is sent as it is.
     """
 
     __slots__ = ("body", "headerlist", "status")
@@ -729,8 +726,8 @@ class _Body:
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [self.body]
 
 
-def _ok(content_type: tuple[str, str], body: bytes, status: str = "200 OK") -> _Body:
-    return _Body(status, [content_type, ("Content-Length", str(len(body)))], body)
+def _ok(content_type: tuple[str, str], body: bytes) -> _Body:
+    return _Body("200 OK", [content_type, ("Content-Length", str(len(body)))], body)
 
 
 def _checked(response: webob.Response, request: Request) -> WSGIApplication:
@@ -835,70 +832,6 @@ def _as_get(response: WSGIApplication) -> WSGIApplication:
     return head
 
 
-def _with_body(response: webob.Response, value: str | bytes) -> WSGIApplication:
-    """Send *response* with *value* as its body.
-
-    The same as setting ``response.text`` or ``response.body``, at a
-    fraction of the cost of WebOb's header properties.
-    """
-    status = response.status
-    if response.conditional_response or status not in _PLAIN_STATUSES:
-        return _set_body(response, value)
-    if response.headerlist == UNTOUCHED_HEADERS:
-        # At most the status changed (the Twisted example's 402): the headers
-        # are known, text is UTF-8.
-        if isinstance(value, str):
-            return _ok(TEXT_PLAIN, value.encode("utf-8"), status)
-        return _ok(_OCTET_STREAM, value, status)
-    if isinstance(value, bytes):
-        _type_bytes(response.headerlist)
-    headers = []
-    content_type = None
-    checked = True  # while every header is one of request.response's own
-    for pair in response.headerlist:
-        if pair is TEXT_PLAIN:
-            content_type = pair[1]
-            headers.append(pair)
-            continue
-        name, header_value = pair
-        lowered = name.lower()
-        if lowered == "location":
-            return _set_body(response, value)  # WebOb makes it absolute
-        if lowered in _BODY_HEADERS:
-            continue
-        if lowered == "content-type":
-            content_type = header_value
-        headers.append(pair)
-        checked = False
-    if isinstance(value, str):
-        charset = "UTF-8" if content_type == TEXT_PLAIN[1] else response.charset
-        value = value.encode(charset or "utf-8")
-    if not checked:
-        _check_headerlist(headers)
-    headers.append(("Content-Length", str(len(value))))
-    return _Body(status, headers, value)
-
-
-def _set_body(response: webob.Response, value: str | bytes) -> webob.Response:
-    if isinstance(value, str):
-        value = value.encode(response.charset or "utf-8")
-    else:
-        _type_bytes(response.headerlist)
-    response.body = value
-    return response
-
-
-def _type_bytes(headerlist: list[tuple[str, str]]) -> None:
-    """Make bytes ``application/octet-stream`` unless the view chose a type.
-
-    ``request.response`` is made with ``text/plain; charset=UTF-8`` first;
-    WebOb moves a header it sets to the end, so a first header still equal
-    to that one is not the view's choice.
-    """
-    if headerlist and headerlist[0] == TEXT_PLAIN:
-        headerlist[0] = _OCTET_STREAM
-
-
 def _json_body(value: Any, view: Callable[..., Any]) -> bytes:
     try:
         return _encode_json(value).encode("utf-8")
@@ -978,20 +911,41 @@ class _LimitedInput:
 def _plain_response(
     request: Request, result: Any, view: Callable[..., Any]
 ) -> WSGIApplication:
-    """Turn a view's plain return value into ``request.response``."""
-    if isinstance(result, (str, bytes)):
-        return _with_body(request.response, result)
-    if isinstance(result, (dict, list)):
-        response = request.response
-        if response.content_type == "text/plain":
-            response.content_type = "application/json"
-        return _with_body(response, _json_body(result, view))
+    """Turn a view's plain return value into ``request.response``.
+
+    Text is encoded in the response's charset; bytes are
+    ``application/octet-stream`` and a dict or list is JSON, unless the
+    view chose a content type.
+    """
     if result is None:
         return request.response
-    raise TypeError(
-        f"view {_describe(view)} returned {type(result).__name__}; a view returns "
-        "a Response, str, bytes, dict, list or None"
-    )
+    response = request.response
+    if isinstance(result, str):
+        response.text = result
+    elif isinstance(result, bytes):
+        _type_bytes(response.headerlist)
+        response.body = result
+    elif isinstance(result, (dict, list)):
+        if response.content_type == "text/plain":
+            response.content_type = "application/json"
+        response.body = _json_body(result, view)
+    else:
+        raise TypeError(
+            f"view {_describe(view)} returned {type(result).__name__}; a view "
+            "returns a Response, str, bytes, dict, list or None"
+        )
+    return response
+
+
+def _type_bytes(headerlist: list[tuple[str, str]]) -> None:
+    """Make bytes ``application/octet-stream`` unless the view chose a type.
+
+    ``request.response`` is made with ``text/plain; charset=UTF-8`` first;
+    setting a header moves it to the end, so a first header still equal
+    to that one is not the view's choice.
+    """
+    if headerlist and headerlist[0] == TEXT_PLAIN:
+        headerlist[0] = _OCTET_STREAM
 
 
 def _as_response(result: BaseException | webob.Response) -> WSGIApplication:

@@ -40,9 +40,11 @@ from http import HTTPStatus
 from string import Template
 from typing import Any, Protocol
 
-from webob import Response
+import webob
 from webob.acceptparse import AcceptValidHeader, create_accept_header
 from webob.response import EmptyResponse
+
+from .response import Response
 
 __all__ = [
     "HTTPAccepted",
@@ -383,7 +385,7 @@ def _http_date(moment: datetime) -> str:
 # -- the base class -----------------------------------------------------------
 
 # WebOb checks CR and LF in Location but lets NUL through; ours wraps it.
-_webob_location: Any = vars(Response)["location"]
+_webob_location: Any = vars(webob.Response)["location"]
 
 
 class HTTPException(Response, Exception):
