@@ -7,6 +7,11 @@ plain value, the identity the security policy gives, and URLs for named routes.
 What the client sent and WebOb decodes -- the query string, the form, the
 text or JSON body, the path -- raises :class:`HTTPBadRequest` when it cannot
 be decoded; a cookie that is not UTF-8 is left out of ``request.cookies``.
+
+Those, the body, the headers and the content type read as WebOb reads them,
+with less work: the body read once, the common query strings, urlencoded
+forms and Cookie headers parsed by ``_fields``. Anything else is WebOb's own
+code; ``tests/test_request_differential.py`` holds the two to one another.
 """
 
 from __future__ import annotations
@@ -21,9 +26,13 @@ import webob
 import webob.cookies
 from webob.compat import cgi_FieldStorage
 from webob.cookies import RequestCookies
+from webob.headers import EnvironHeaders
 from webob.multidict import GetDict, MultiDict
+from webob.request import DisconnectionError
 
+from ._fields import parse_form, parse_query, parse_simple_cookies
 from .httpexceptions import HTTPBadRequest
+from .response import Response
 
 if TYPE_CHECKING:
     from _typeshed import SupportsKeysAndGetItem
@@ -33,9 +42,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Request", "Response"]
 
-# Re-exported so that views import everything from one place. WebOb's own
-# class, unchanged: ``Response("hi")`` means what WebOb's documentation says.
-Response = webob.Response
 
 _UNSET: Any = object()
 
@@ -71,7 +77,8 @@ class Request(webob.Request):
     def response(self) -> webob.Response:
         """The response a view may adjust before returning a plain value.
 
-        Created on first use, ``200 OK`` with ``text/plain; charset=UTF-8``.
+        Created on first use: a :class:`Response`, ``200 OK`` with
+        ``text/plain; charset=UTF-8``.
         A view that returns a ``str``, ``bytes``, ``dict``, ``list`` or
         ``None`` is answered with this response, its body set from the value.
         """
@@ -93,10 +100,19 @@ class Request(webob.Request):
     @property
     def GET(self) -> GetDict:
         """The query string's fields; 400 if they are not UTF-8."""
+        environ = self.environ
+        query = environ.get("QUERY_STRING", "")
+        # WebOb's cache, in WebOb's place: keyed on the query string parsed.
+        parsed = environ.get(_PARSED_QUERY)
+        if parsed is not None and parsed[1] == query:
+            fields: GetDict = parsed[0]
+            return fields
         try:
-            return super().GET
+            fields = GetDict(parse_query(query), environ)
         except UnicodeDecodeError as exc:
             raise HTTPBadRequest(detail="The query string is not valid UTF-8.") from exc
+        environ[_PARSED_QUERY] = (fields, query)
+        return fields
 
     @property
     def POST(self) -> Any:
@@ -105,6 +121,8 @@ class Request(webob.Request):
         Names, text values and file names must be UTF-8, as WebOb wants
         forms to be; file contents are bytes and never decoded.
         """
+        if self._is_plain_form():
+            return self._plain_form()
         try:
             form = super().POST
         except (UnicodeError, DeprecationWarning) as exc:
@@ -120,6 +138,39 @@ class Request(webob.Request):
         strict = self._strict_form() if _has_replacement(form) else form
         environ[_CHECKED_FORM] = (form, strict)
         return strict
+
+    def _is_plain_form(self) -> bool:
+        """Whether the body is a urlencoded UTF-8 form not yet parsed.
+
+        Such a form, of a length given, WebOb parses with ``cgi`` from the
+        body it reads: the fields of ``self.body``. Not so where ``cgi``
+        reads none (GET, HEAD); no length, or a length of 0, is left to
+        WebOb too: its ``body`` then leaves the stream as its ``POST`` does
+        not.
+        """
+        environ = self.environ
+        return (
+            _PARSED_FORM not in environ
+            and environ.get("CONTENT_TYPE", "").split(";", 1)[0] == _URLENCODED
+            and environ.get("REQUEST_METHOD", "GET").upper() not in ("GET", "HEAD")
+            and (_content_length(environ) or 0) > 0
+            and self.charset == "UTF-8"
+        )
+
+    def _plain_form(self) -> MultiDict[str, str]:
+        """Parse a urlencoded form as WebOb does, but strictly as UTF-8."""
+        body = self.body
+        environ = self.environ
+        # The stream where WebOb's parse leaves it: after the form it read.
+        environ["wsgi.input"].seek(len(body))
+        try:
+            form = MultiDict(parse_form(body))
+        except UnicodeDecodeError as exc:
+            raise HTTPBadRequest(detail="The form data is not UTF-8.") from exc
+        # WebOb's cache, keyed as WebOb keys it: on the body read; and ours.
+        environ[_PARSED_FORM] = (form, environ["wsgi.input"])
+        environ[_CHECKED_FORM] = (form, form)
+        return form
 
     def _strict_form(self) -> MultiDict[str, Any]:
         """Parse the form as WebOb does, but refuse bytes that are not UTF-8.
@@ -160,6 +211,36 @@ class Request(webob.Request):
         webob.Request.cookies.__set__(self, value)
 
     @property
+    def headers(self) -> EnvironHeaders:
+        """The request headers, a view of the environ; WebOb's ``headers``."""
+        # Kept where WebOb keeps it, set without its slow attribute hook.
+        attributes = self.__dict__
+        headers: EnvironHeaders | None = attributes.get("_headers")
+        if headers is None:
+            headers = attributes["_headers"] = EnvironHeaders(self.environ)
+        return headers
+
+    @headers.setter
+    def headers(
+        self, value: SupportsKeysAndGetItem[str, str] | Iterable[tuple[str, str]]
+    ) -> None:
+        webob.Request.headers.__set__(self, value)
+
+    @property
+    def content_type(self) -> str:
+        """The media type of the body, without parameters; WebOb's."""
+        content_type: str = self.environ.get("CONTENT_TYPE", "")
+        return content_type.split(";", 1)[0]
+
+    @content_type.setter
+    def content_type(self, value: str | None) -> None:
+        webob.Request.content_type.__set__(self, value)
+
+    @content_type.deleter
+    def content_type(self) -> None:
+        webob.Request.content_type.__delete__(self)
+
+    @property
     def path_info(self) -> str:
         """``PATH_INFO``, decoded; 400 if it is not UTF-8.
 
@@ -180,10 +261,77 @@ class Request(webob.Request):
         webob.Request.path_info.__set__(self, value)
 
     @property
+    def charset(self) -> str:
+        """The body's charset: its Content-Type's, else UTF-8; WebOb's.
+
+        Found once, kept where WebOb keeps it; without a parameter in the
+        Content-Type, without WebOb's regular expression.
+        """
+        attributes = self.__dict__
+        charset: str | None = attributes.get("_charset")
+        if charset is None:
+            if ";" in self.environ.get("CONTENT_TYPE", ""):
+                # Never None (UTF-8 without a charset), though typeshed says so.
+                return super().charset  # type: ignore[return-value]
+            charset = attributes["_charset"] = "UTF-8"
+        return charset
+
+    @charset.setter
+    def charset(self, value: str) -> None:
+        webob.Request.charset.__set__(self, value)  # type: ignore[attr-defined]
+
+    @property
+    def body(self) -> bytes:
+        """The body, read once; WebOb's ``body``.
+
+        WebOb copies a body it has not yet read into a new stream, then
+        reads that; here a small body is read once into the stream WebOb
+        would make, and ``CONTENT_LENGTH`` parsed once. What WebOb does
+        otherwise (no length, a large body, a body read in part through
+        ``body_file``) it still does.
+        """
+        environ = self.environ
+        length = _content_length(environ)
+        if length is None or length < 0:
+            return super().body
+        if length == 0:
+            return b""  # not readable, to WebOb
+        stream = environ["wsgi.input"]
+        if environ.get("webob.is_body_seekable", False):
+            stream.seek(0)
+            body: bytes = stream.read(length)
+            stream.seek(0)
+            return body
+        if length > self.request_body_tempfile_limit or "webob._body_file" in environ:
+            return super().body
+        body = stream.read(length)
+        if len(body) < length:
+            raise DisconnectionError(
+                "The client disconnected while sending the body "
+                f"({length - len(body)} more bytes were expected)"
+            )
+        # What WebOb's copy leaves: the body seekable, its length exact.
+        environ["CONTENT_LENGTH"] = str(length)
+        environ["wsgi.input"] = io.BytesIO(body)
+        environ["webob.is_body_seekable"] = True
+        return body
+
+    # WebOb's setter and deleter (typeshed declares its property overloaded).
+
+    @body.setter
+    def body(self, value: bytes | None) -> None:
+        webob.Request.body.__set__(self, value)  # type: ignore[attr-defined]
+
+    @body.deleter
+    def body(self) -> None:
+        webob.Request.body.__delete__(self)  # type: ignore[attr-defined]
+
+    @property
     def text(self) -> str:
         """The body as text in its charset; 400 if it cannot be decoded."""
+        charset = self.charset
         try:
-            return super().text
+            return self.body.decode(charset)
         except (UnicodeError, LookupError) as exc:
             raise HTTPBadRequest(detail=_NOT_IN_CHARSET) from exc
 
@@ -191,11 +339,16 @@ class Request(webob.Request):
     def text(self, value: str) -> None:
         webob.Request.text.__set__(self, value)
 
+    @text.deleter
+    def text(self) -> None:
+        webob.Request.text.__delete__(self)
+
     @property
     def json_body(self) -> Any:
         """The body parsed as JSON; 400 if it cannot be decoded."""
+        charset = self.charset
         try:
-            return super().json_body
+            return json.loads(self.body.decode(charset))
         except (UnicodeError, LookupError) as exc:
             raise HTTPBadRequest(detail=_NOT_IN_CHARSET) from exc
         except json.JSONDecodeError as exc:
@@ -214,6 +367,10 @@ class Request(webob.Request):
     @json_body.setter
     def json_body(self, value: Any) -> None:
         webob.Request.json_body.__set__(self, value)
+
+    @json_body.deleter
+    def json_body(self) -> None:
+        webob.Request.json_body.__delete__(self)
 
     json = json_body
 
@@ -278,11 +435,25 @@ class Request(webob.Request):
 
 
 _NOT_IN_CHARSET = "The request body cannot be decoded in its charset."
+_URLENCODED = "application/x-www-form-urlencoded"
 
 # The environ key under which Request.POST keeps the form it checked.
 _CHECKED_FORM = "httpx_views.checked_form"
-# WebOb's own, under which RequestCookies keeps what it parsed.
+# WebOb's own, under which it keeps what it parsed: GET, POST, cookies.
+_PARSED_QUERY = "webob._parsed_query_vars"
+_PARSED_FORM = "webob._parsed_post_vars"
 _COOKIES_CACHE = "webob._parsed_cookies"
+
+
+def _content_length(environ: Mapping[str, Any]) -> int | None:
+    """``CONTENT_LENGTH`` as WebOb reads it: ``None`` if absent or no number."""
+    value = environ.get("CONTENT_LENGTH")
+    if value is None or value == "":
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        return None
 
 
 def _has_replacement(form: Any) -> bool:
@@ -331,25 +502,32 @@ class _Cookies(RequestCookies):
         )
         cache, cached_header = cached
         if cached_header != header:
-            cache = {}
-            # parse_cookie: WebOb's, untyped; gives the pairs as bytes.
-            pairs = webob.cookies.parse_cookie(header)  # type: ignore[attr-defined]
-            for name, value in pairs:
-                try:
-                    cache[name.decode("utf-8")] = value.decode("utf-8")
-                except UnicodeDecodeError:
-                    continue
+            simple = parse_simple_cookies(header)
+            cache = _decodable_cookies(header) if simple is None else simple
             environ[_COOKIES_CACHE] = (cache, header)
         return cache
 
 
-def _new_response() -> webob.Response:
-    """Return ``webob.Response(content_type="text/plain", charset="UTF-8")``.
+def _decodable_cookies(header: str) -> dict[str, str]:
+    """Parse *header* with WebOb's parser; leave out cookies not UTF-8."""
+    cookies = {}
+    # parse_cookie: WebOb's, untyped; gives the pairs as bytes.
+    pairs = webob.cookies.parse_cookie(header)  # type: ignore[attr-defined]
+    for name, value in pairs:
+        try:
+            cookies[name.decode("utf-8")] = value.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+    return cookies
 
-    Built by setting what WebOb's constructor would leave behind: its
-    argument handling costs more than a whole plain-text view.
+
+def _new_response() -> Response:
+    """Return ``Response(content_type="text/plain", charset="UTF-8")``.
+
+    Built by setting what the constructor would leave behind: its argument
+    handling would cost more than the rest of making the response.
     """
-    response = webob.Response.__new__(webob.Response)
+    response = Response.__new__(Response)
     vars(response).update(
         _status="200 OK",
         _headers=None,

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import io
+import json
 from typing import Any
 
 import pytest
 import webob
+from harness import send
+from webob.request import DisconnectionError
 
 from httpx_views import App, HTTPBadRequest, Request
 
@@ -142,3 +146,173 @@ def test_absent_path_info_is_the_empty_path(
     request.environ.update(SCRIPT_NAME="/app", **environ)
     assert request.path_info == path_info
     assert request.path == "/app" + path_info
+
+
+# -- what the client sent, read cheaply: caches and the body ----------------------
+
+
+def test_get_is_parsed_again_when_the_query_string_changes() -> None:
+    request = Request.blank("/?q=1")
+    first = request.GET
+    assert request.GET is first  # kept, as WebOb keeps it
+    request.environ["QUERY_STRING"] = "q=2"
+    assert request.GET["q"] == "2"
+    request.GET["r"] = "3"  # WebOb's GetDict writes the query string back
+    assert request.environ["QUERY_STRING"] == "q=2&r=3"
+    assert request.GET["r"] == "3"
+
+
+def test_post_is_parsed_again_when_the_body_changes() -> None:
+    form = "application/x-www-form-urlencoded"
+    request = Request.blank("/", method="POST", body=b"a=1", content_type=form)
+    first = request.POST
+    assert request.POST is first
+    request.body = b"a=2"
+    assert request.POST["a"] == "2"
+
+
+def test_cookies_are_parsed_again_when_the_header_changes() -> None:
+    request = Request({"HTTP_COOKIE": "a=1"})
+    assert request.cookies["a"] == "1"
+    request.environ["HTTP_COOKIE"] = "a=2"
+    assert request.cookies["a"] == "2"
+
+
+@pytest.mark.parametrize(
+    ("content_type", "charset"),
+    [
+        ("application/json", "UTF-8"),
+        ("text/plain; charset=latin-1", "latin-1"),
+        ("text/plain; charset=utf8", "UTF-8"),
+        ("text/plain; format=flowed", "UTF-8"),
+    ],
+)
+def test_charset_is_webobs(content_type: str, charset: str) -> None:
+    request = Request({"CONTENT_TYPE": content_type})
+    assert request.charset == charset
+    assert request.charset == webob.Request({"CONTENT_TYPE": content_type}).charset
+
+
+def test_charset_set_as_webob_sets_it() -> None:
+    request = Request({"CONTENT_TYPE": "text/plain"})
+    request.charset = "utf-8"  # the same: accepted
+    assert request.charset == "UTF-8"
+    with pytest.raises(DeprecationWarning):
+        request.charset = "latin-1"
+
+
+def _server_environ(body: bytes, **extra: Any) -> dict[str, Any]:
+    """A POST as a server passes it on: a stream WebOb may not seek."""
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "CONTENT_TYPE": "application/json",
+        "CONTENT_LENGTH": str(len(body)),
+        "wsgi.input": io.BytesIO(body),  # not flagged seekable: WebOb copies it
+    }
+    environ.update(extra)
+    return environ
+
+
+def test_body_read_once_then_again_from_its_copy() -> None:
+    environ = _server_environ(b'{"a": 1}', CONTENT_LENGTH="0008")
+    stream = environ["wsgi.input"]
+    request = Request(environ)
+    assert request.json_body == {"a": 1}
+    # What WebOb's copy leaves: a seekable copy at its start, the length.
+    assert request.environ["wsgi.input"] is not stream
+    assert request.is_body_seekable
+    assert request.environ["CONTENT_LENGTH"] == "8"
+    assert request.body == b'{"a": 1}'
+    assert request.body_file.read() == b'{"a": 1}'
+    assert request.text == '{"a": 1}'
+
+
+def test_body_cut_short_is_webobs_disconnection_error() -> None:
+    environ = _server_environ(b"{}", CONTENT_LENGTH="5")
+    with pytest.raises(DisconnectionError, match=r"\(3 more bytes"):
+        Request(environ).body  # noqa: B018
+
+
+def test_body_read_in_part_through_body_file_is_webobs() -> None:
+    """WebOb reads the rest from the stream it gave out; so does ours."""
+    ours = Request(_server_environ(b"abcdef"))
+    webobs = webob.Request(_server_environ(b"abcdef"))
+    assert ours.body_file.read(2) == webobs.body_file.read(2) == b"ab"
+    with pytest.raises(DisconnectionError):
+        webobs.body  # noqa: B018
+    with pytest.raises(DisconnectionError):
+        ours.body  # noqa: B018
+
+
+def test_body_setter_and_deleter_are_webobs() -> None:
+    request = Request(_server_environ(b"{}"))
+    request.body = b"[1]"
+    assert request.json == [1]
+    del request.body
+    assert request.body == b""
+    request.text = "é"
+    assert request.body == "é".encode()
+    del request.text
+    assert request.body == b""
+    request.json_body = {"b": 2}
+    assert request.body == b'{"b":2}'
+    del request.json_body
+    assert request.body == b""
+
+
+def test_content_type_reads_and_sets_as_webobs() -> None:
+    request = Request({"CONTENT_TYPE": "text/plain; charset=latin-1"})
+    assert request.content_type == "text/plain"
+    request.content_type = "text/html"  # the parameters are kept
+    assert request.environ["CONTENT_TYPE"] == "text/html; charset=latin-1"
+    del request.content_type
+    assert request.content_type == ""
+
+
+def test_headers_are_made_once_and_set_as_webobs() -> None:
+    request = Request({"HTTP_X_API_KEY": "k"})
+    assert request.headers is request.headers
+    assert request.headers["X-Api-Key"] == "k"
+    request.headers = {"X-Other": "o"}
+    assert "X-Api-Key" not in request.headers
+    assert request.environ["HTTP_X_OTHER"] == "o"
+
+
+def test_body_through_the_app_with_a_limit_reads_twice() -> None:
+    """The App counts the body in a stream WebOb may not seek; ours reads it."""
+    read: list[Any] = []
+
+    def view(request: Request) -> str:
+        read.extend([request.json_body, request.body, request.body_file.read()])
+        read.extend([request.POST, request.text])
+        return ""
+
+    app = App(max_body_size=100)
+    app.add_route("/", view, methods=["POST"])
+    served = send(app, "/", "POST", body=b'{"a": 1}', content_type="application/json")
+    assert served.status == 200
+    assert read[:3] == [{"a": 1}, b'{"a": 1}', b'{"a": 1}']
+    assert not read[3]
+    assert read[4] == '{"a": 1}'
+
+
+@pytest.mark.parametrize("chunked", [False, True])
+def test_form_through_the_app_with_a_limit(chunked: bool) -> None:
+    app = App(max_body_size=100)
+    app.add_route("/", lambda request: dict(request.POST), methods=["POST"])
+    served = send(
+        app,
+        "/",
+        "POST",
+        body=b"a=1&b=caf%C3%A9",
+        chunked=chunked,
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert json.loads(served.body) == {"a": "1", "b": "café"}
+
+
+def test_json_past_the_limit_through_the_app_is_413() -> None:
+    app = App(max_body_size=4)
+    app.add_route("/", lambda request: request.json_body, methods=["POST"])
+    served = send(app, "/", "POST", body=b"[1, 2, 3]", chunked=True)
+    assert served.status == 413
