@@ -344,7 +344,7 @@ class Response(webob.Response):
                 items: Any = sorted(properties.items())
                 dict.clear(properties)
                 dict.update(properties, items)
-                _replace(self._headerlist, "Cache-Control", value)
+                self._write_cache_control(value)
             else:
                 parsed = CacheControl.parse(value, type="response")
                 dict.clear(properties)
@@ -365,11 +365,14 @@ class Response(webob.Response):
         # Called by the object's properties on every change (WebOb's hook).
         value = serialize_cache_control(properties)
         self._cache_control_written = value
-        headers = self._headerlist
+        self._write_cache_control(value)
+
+    def _write_cache_control(self, value: str) -> None:
+        # What WebOb's hook does with the serialised value.
         if value:
-            _replace(headers, "Cache-Control", value)
+            _replace(self._headerlist, "Cache-Control", value)
         else:
-            _remove(headers, "cache-control")
+            _remove(self._headerlist, "cache-control")
 
     # -- sending ----------------------------------------------------------------
 
