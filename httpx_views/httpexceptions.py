@@ -144,6 +144,23 @@ _UNSAFE_CHARS = re.compile("[\r\n\x00]")
 _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 
 
+# Header names that are HTTP tokens, as views and WebOb spell them.
+_COMMON_NAMES = frozenset(
+    (
+        "Cache-Control",
+        "Content-Disposition",
+        "Content-Length",
+        "Content-Type",
+        "ETag",
+        "Last-Modified",
+        "Location",
+        "Set-Cookie",
+        "Vary",
+        "WWW-Authenticate",
+    )
+)
+
+
 def _refuse_unsafe(name: str, value: str) -> None:
     if _UNSAFE_CHARS.search(name) or _UNSAFE_CHARS.search(value):
         raise ValueError(f"header {name!r} may not contain CR, LF or NUL")
@@ -195,12 +212,15 @@ def _check_headerlist(headerlist: Iterable[tuple[str, str]]) -> None:
     for name, value in headerlist:
         # isprintable() is one fast C call, true for ordinary ASCII text;
         # only the rare rest needs the precise search. (str.isprintable
-        # rather than the method so that a non-str raises TypeError.)
+        # rather than the method so that a non-str raises TypeError.) The
+        # names responses usually carry are known tokens.
         if not (
-            str.isprintable(name)
-            and str.isprintable(value)
+            str.isprintable(value)
             and value.isascii()
-            and _TOKEN.fullmatch(name)
+            and (
+                name in _COMMON_NAMES
+                or (str.isprintable(name) and _TOKEN.fullmatch(name))
+            )
         ):
             _refuse_unsafe(name, value)
 

@@ -28,8 +28,6 @@ __all__ = ["Response"]
 _WebObResponse: Any = webob.Response
 # The charset parameter of a Content-Type, as WebOb finds it.
 _CHARSET_RE = descriptors.CHARSET_RE  # type: ignore[attr-defined]
-# Whether WebOb gives a content type a charset: text and XML types.
-_has_charset = webob.response._content_type_has_charset  # type: ignore[attr-defined]
 _marker: Any = object()
 
 # Status lines by code, from WebOb's own table of reason phrases: what
@@ -237,10 +235,9 @@ class Response(webob.Response):
         # WebOb removes Content-MD5 (it described the old body, if any), then
         # replaces Content-Length; one pass over the headers does both.
         drop = _BODY_HEADERS if self._app_iter is not None else _LENGTH_HEADER
-        for name, _ in headers:
-            if name.lower() in drop:
-                headers[:] = [pair for pair in headers if pair[0].lower() not in drop]
-                break
+        for index in range(len(headers) - 1, -1, -1):
+            if headers[index][0].lower() in drop:
+                del headers[index]
         self._app_iter = [value]
         headers.append(("Content-Length", str(len(value))))
 
@@ -381,10 +378,12 @@ class Response(webob.Response):
         if self.conditional_response:
             return self.conditional_response_app(environ, start_response)
         headers = self._headerlist
-        if _last(headers, "location") is None:
-            headers = list(headers)  # a copy: what is sent is the server's
+        for name, _ in headers:
+            if name.lower() == "location":
+                headers = self._abs_headerlist(environ)  # type: ignore[attr-defined]
+                break
         else:
-            headers = self._abs_headerlist(environ)  # type: ignore[attr-defined]
+            headers = list(headers)  # a copy: what is sent is the server's
         start_response(self.status, headers)
         if environ["REQUEST_METHOD"] == "HEAD":
             return webob.response.EmptyResponse(self._app_iter)
@@ -409,24 +408,14 @@ def _last(headers: list[tuple[str, str]], lowered: str) -> str | None:
 
 def _remove(headers: list[tuple[str, str]], lowered: str) -> None:
     """Remove every header called *lowered*, in any case."""
-    for name, _ in headers:
-        if name.lower() == lowered:
-            headers[:] = [pair for pair in headers if pair[0].lower() != lowered]
-            return
+    for index in range(len(headers) - 1, -1, -1):
+        if headers[index][0].lower() == lowered:
+            del headers[index]
 
 
 def _replace(headers: list[tuple[str, str]], name: str, value: str) -> None:
     """``headers[name] = value``: remove every *name*, then append it."""
-    lowered = name.lower()
-    found = 0
-    for key, _ in headers:
-        if key.lower() == lowered:
-            found += 1
-    if found == 1 and headers[-1][0].lower() == lowered:
-        headers[-1] = (name, value)  # the same list as removing and appending
-        return
-    if found:
-        headers[:] = [pair for pair in headers if pair[0].lower() != lowered]
+    _remove(headers, name.lower())
     headers.append((name, value))
 
 
@@ -435,6 +424,14 @@ class _Headers(ResponseHeaders):
 
     def __setitem__(self, name: str, value: str) -> None:
         _replace(self._items, name, value)  # type: ignore[attr-defined]
+
+
+def _has_charset(content_type: str) -> bool:
+    """Whether WebOb gives *content_type* a charset: text and XML types."""
+    return content_type.startswith(("text/", "application/xml")) or (
+        content_type.endswith("+xml")
+        and content_type.startswith(("application/", "image/"))
+    )
 
 
 # A Cache-Control directive name as WebOb parses one.
