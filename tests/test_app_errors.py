@@ -319,6 +319,28 @@ def test_header_value_outside_latin1_is_logged_500(
     assert "Latin-1" in _one_error(caplog).getMessage()
 
 
+@pytest.mark.parametrize("where", ["Response", "request.response"])
+def test_header_that_cannot_be_sent_is_not_an_exception_views_to_answer(
+    app: App, caplog: pytest.LogCaptureFixture, where: str
+) -> None:
+    # The same whether the view returns its response or text on
+    # request.response: the response is checked as it is sent, after every
+    # view and exception view, so it is a logged 500 and nothing else.
+    answered: list[BaseException] = []
+
+    @app.exception_view(Exception)
+    def anything(request: Request) -> str:
+        assert request.exception is not None
+        answered.append(request.exception)
+        return "handled"
+
+    _served(app, _header_on(where))
+    with caplog.at_level(logging.ERROR, logger="httpx_views"):
+        res = send(app, "/v")
+    assert (res.status, answered) == (500, [])
+    assert "Latin-1" in _one_error(caplog).getMessage()
+
+
 # -- B. a view's own decoding error is the server's ----------------------------------
 
 
