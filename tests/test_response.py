@@ -681,6 +681,14 @@ def test_set_cookie_expires_datetime_matches_webob(when: datetime) -> None:
 # rare type or with characters to quote, which must reach WebOb's own code
 # (it quotes them or refuses them), and combinations that random sequences
 # seldom draw. Each is compared with WebOb like the rest, a GET and a HEAD last.
+class Bytes(bytes):
+    """A bytes subclass, which the fast body setter leaves to WebOb."""
+
+
+class Text(str):
+    """A str subclass, which the fast text setter leaves to WebOb."""
+
+
 RARE_CASES: dict[str, tuple[dict[str, Any], list[Op]]] = {
     # Lists of characters, which pass the checks of characters a str passes.
     "cookie-name-a-list": ({}, [Op("set_cookie", (list("session"), "v", {}))]),
@@ -750,6 +758,16 @@ RARE_CASES: dict[str, tuple[dict[str, Any], list[Op]]] = {
     "app_iter-content_type": (
         {"app_iter": [b"x"], "content_type": "application/json"},
         [],
+    ),
+    # What the fast setters hand to WebOb, which takes or refuses it.
+    "body-set-to-text": ({}, [Op("set", ("body", "text"))]),
+    "body-set-to-a-bytes-subclass": ({}, [Op("set", ("body", Bytes(b"sub")))]),
+    "text-set-to-bytes": ({}, [Op("set", ("text", b"bytes"))]),
+    "text-set-to-a-str-subclass": ({}, [Op("set", ("text", Text("sub")))]),
+    # A 204 leaves a given header list as it is, a tuple here.
+    "headers-of-a-tuple-headerlist": (
+        {"status": 204, "headerlist": (("X-A", "1"),)},
+        [Op("headers[name]", ("X-A",))],
     ),
 }
 
