@@ -52,3 +52,15 @@ def test_readme_pitch_example_raises_unauthorized() -> None:
     client = TestApp(namespace["app"])
     assert client.get("/hello").text == "Hello, World!"
     assert client.get("/secret", status=401).headers["WWW-Authenticate"]
+
+
+def test_readme_response_example_sets_what_it_says() -> None:
+    namespace = run_blocks_until(
+        "Error handling: Not Found, Forbidden and exception views"
+    )
+    res = TestApp(namespace["app"]).get("/report.csv")
+    assert res.content_type == "text/csv"
+    assert res.headers["Cache-Control"] == "max-age=300"
+    assert res.headers["Set-Cookie"].startswith("seen=1; Max-Age=3600; Path=/;")
+    assert "HttpOnly" in res.headers["Set-Cookie"]
+    assert res.text == "day,visits\n2026-11-27,42\n"
