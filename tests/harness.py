@@ -186,14 +186,19 @@ def example(name: str) -> ModuleType:
 # -- servers in subprocesses --------------------------------------------------------
 
 
-def spawn(*command: str) -> subprocess.Popen[bytes]:
-    """Start *command* in the project's root, its output piped unbuffered."""
+def spawn(*command: str, new_session: bool = False) -> subprocess.Popen[bytes]:
+    """Start *command* in the project's root, its output piped unbuffered.
+
+    With *new_session*, in a process group of its own, which a server's
+    worker processes join: killing the group stops them all.
+    """
     return subprocess.Popen(
         command,
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         bufsize=0,
+        start_new_session=new_session,
     )
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import gunicorn.config
 import pytest
 import webob
-from harness import EXAMPLES, ROOT, TIMEOUT, example, read_port
+from harness import EXAMPLES, TIMEOUT, example, read_port, spawn
 
 # The headers an App decides; servers add Date, Server, Connection.
 COMPARED_HEADERS = (
@@ -186,22 +186,6 @@ class Server:
     port: int = 0
 
 
-def start(command: list[str]) -> subprocess.Popen[bytes]:
-    """Start *command* in a process group of its own, output piped.
-
-    Gunicorn and Granian run the App in worker processes: the group lets
-    :func:`stop` kill those too, should their master not stop them.
-    """
-    return subprocess.Popen(
-        command,
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        bufsize=0,
-        start_new_session=True,
-    )
-
-
 def hold_port() -> socket.socket:
     """A socket keeping a free 127.0.0.1 port from everyone but Granian.
 
@@ -265,7 +249,8 @@ def servers() -> Iterator[dict[tuple[str, str], Server]]:
                     if server_name == "granian":
                         port = holders.enter_context(hold_port()).getsockname()[1]
                     command, stream, pattern = server_command(server_name, name, port)
-                    server = Server(server_name, start(command), port)
+                    process = spawn(*command, new_session=True)
+                    server = Server(server_name, process, port)
                     running[server_name, name] = server
                     waits.append((server, stream, pattern))
             for server, stream, pattern in waits:
