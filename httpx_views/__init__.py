@@ -18,7 +18,7 @@ from .app import View as View
 from .httpexceptions import *  # noqa: F403 - every status class, listed in its __all__
 from .httpexceptions import __all__ as _httpexceptions_all
 from .request import Request as Request
-from .request import Response as Response
+from .response import Response as Response
 from .routing import ConfigurationError as ConfigurationError
 from .routing import Route as Route
 from .security import SecurityPolicy as SecurityPolicy
