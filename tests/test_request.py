@@ -316,3 +316,24 @@ def test_json_past_the_limit_through_the_app_is_413() -> None:
     app.add_route("/", lambda request: request.json_body, methods=["POST"])
     served = send(app, "/", "POST", body=b"[1, 2, 3]", chunked=True)
     assert served.status == 413
+
+
+@pytest.mark.parametrize(
+    "body", [b"a=%FF", b"%FF=a", b"a=%C3", b"x=1&b=%E2%82", b"%C3=1&c=2"]
+)
+def test_form_with_an_escape_that_is_not_utf8_is_a_400(body: bytes) -> None:
+    # WebOb's cgi parse would give U+FFFD; the form is refused instead.
+    request = Request.blank(
+        "/", method="POST", body=body, content_type="application/x-www-form-urlencoded"
+    )
+    with pytest.raises(HTTPBadRequest, match="The form data is not UTF-8"):
+        _ = request.POST
+
+
+@pytest.mark.parametrize("header", ["path=1", "Path=1; Domain=x", "max-age=3"])
+def test_cookies_named_as_cookie_attributes_are_left_out_as_webob_does(
+    header: str,
+) -> None:
+    webob_cookies = dict(webob.Request.blank("/", headers={"Cookie": header}).cookies)
+    ours = dict(Request.blank("/", headers={"Cookie": header}).cookies)
+    assert ours == webob_cookies == {}
