@@ -334,6 +334,7 @@ def _serve(args: argparse.Namespace) -> int:
     on_signal = _StopOnSignal()
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    sys.unraisablehook = on_signal.unraisable
     server = None
     try:
         from waitress.server import create_server
@@ -361,6 +362,7 @@ def _serve(args: argparse.Namespace) -> int:
         pass
     finally:
         on_signal.stopping = True  # from now on, a signal changes nothing
+        sys.unraisablehook = on_signal.report
         if server is not None:
             server.close()
     print("Stopped.", flush=True)
@@ -384,11 +386,24 @@ class _StopOnSignal:
 
     def __init__(self) -> None:
         self.stopping = False
+        #: The ``sys.unraisablehook`` that reports everything else.
+        self.report = sys.unraisablehook
 
     def __call__(self, signum: int, frame: FrameType | None) -> None:
         if not self.stopping:
             self.stopping = True
             raise _Stop
+
+    def unraisable(self, unraisable: Any) -> None:
+        """``sys.unraisablehook`` while serving.
+
+        A signal may come while Python runs a callback it cannot raise out
+        of (a weak reference's, during an import): Python would print the
+        :class:`_Stop` as "Exception ignored". It is dropped quietly; the
+        ``stopping`` flag it set stops the server once the target is loaded.
+        """
+        if not isinstance(unraisable.exc_value, _Stop):
+            self.report(unraisable)
 
 
 def _addresses(server: Any) -> list[tuple[str, int]]:

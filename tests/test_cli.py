@@ -17,6 +17,7 @@ import socket
 import subprocess
 import sys
 import time
+import types
 from collections.abc import Iterator
 from contextlib import contextmanager, redirect_stdout
 from datetime import datetime
@@ -2080,6 +2081,39 @@ def test_cli_in_process_serve_stop_swallowed_by_import(
     [server] = fake_waitress.servers
     assert (server.runs, server.closes) == (0, 1)
     assert capsys.readouterr() == ("Stopped.\n", "")
+
+
+def test_cli_in_process_serve_stop_raised_in_a_callback_stops_quietly(
+    sandbox: Path, fake_waitress: FakeWaitress, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A signal that comes while Python runs a weak reference's callback (as
+    # importlib's do): Python cannot raise the _Stop out of it and would print
+    # "Exception ignored". It is dropped quietly, and the server stops anyway.
+    (sandbox / "callback.py").write_text(
+        "import signal, weakref\n"
+        "class Thing: pass\n"
+        "thing = Thing()\n"
+        "stop = signal.getsignal(signal.SIGTERM)\n"
+        "ref = weakref.ref(thing, lambda _: stop(signal.SIGTERM, None))\n"
+        "del thing\n" + HELLO
+    )
+    hook = sys.unraisablehook
+    with bare_logging():
+        assert call_main("serve", "callback.py") == 0
+    assert fake_waitress.servers == [] or fake_waitress.servers[0].runs == 0
+    assert capsys.readouterr() == ("Stopped.\n", "")
+    assert sys.unraisablehook is hook  # serve put it back
+
+
+def test_cli_stop_on_signal_reports_other_unraisable_exceptions(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    reported: list[Any] = []
+    monkeypatch.setattr(sys, "unraisablehook", reported.append)
+    handler = cli._StopOnSignal()
+    other = types.SimpleNamespace(exc_value=ValueError("in a __del__"))
+    handler.unraisable(other)
+    assert reported == [other]
 
 
 def test_cli_in_process_serve_target_that_fails_to_load(
