@@ -437,6 +437,10 @@ class Request(webob.Request):
 _NOT_IN_CHARSET = "The request body cannot be decoded in its charset."
 _URLENCODED = "application/x-www-form-urlencoded"
 
+# The parses below are kept in the request's own environ, each beside the
+# input it was made from (query string, body stream, Cookie header) and
+# used only while that input is unchanged: they die with the request, so
+# none can reach another, and each is no larger than the input it parses.
 # The environ key under which Request.POST keeps the form it checked.
 _CHECKED_FORM = "httpx_views.checked_form"
 # WebOb's own, under which it keeps what it parsed: GET, POST, cookies.

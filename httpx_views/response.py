@@ -52,7 +52,8 @@ class Response(webob.Response):
     _status: str
     _app_iter: Iterable[bytes]
     _cache_control_obj: Any
-    # The Cache-Control value the object last wrote.
+    # The Cache-Control value the object last wrote: this response's own
+    # state (one short string), not a cache shared with any other.
     _cache_control_written: str | None = None
 
     def __init__(
