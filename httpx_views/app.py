@@ -1,4 +1,4 @@
-"""The WSGI application: routes, views, exception views and security.
+"""The WSGI application: its configuration, and the path of one request.
 
 An :class:`App` turns each request into a call of one view and the view's
 result into a response. HTTP exceptions -- ours from
@@ -7,21 +7,31 @@ responses, whether a view raises or returns them; both take the same path
 through the exception views. The framework answers its own failures the same
 way: no route is :class:`HTTPNotFound`, a wrong method is
 :class:`HTTPMethodNotAllowed`, a denied permission is :class:`HTTPForbidden`.
+
+One request goes, top to bottom through :meth:`App._serve`: WSGI middleware
+-> the request -> middleware -> route -> permission -> view -> its result
+-> exception views -> response callbacks -> sent -> finished callbacks.
+The steps that are not the App's own decisions live in modules of their
+own: the exception-view lookup (``_exception_views``), result conversion
+(``_results``), the checks before sending (``_sending``), the body limit
+(``_body_limit``) and class-based views (``_views``).
 """
 
 from __future__ import annotations
 
-import json
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, overload
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 from urllib.parse import quote
 
 import webob
 import webob.exc
-import webob.util
 
+from ._body_limit import _limit_body
+from ._exception_views import ExceptionView, ExceptionViews
+from ._results import _JSON, _OCTET_STREAM, _as_response, _json_body, _plain_response
+from ._sending import _close, _ok, own, send
+from ._views import _class_view_method, _class_view_methods, _patterns, _refuse_async
 from .httpexceptions import (
     HTTPBadRequest,
     HTTPException,
@@ -31,15 +41,11 @@ from .httpexceptions import (
     HTTPMovedPermanently,
     HTTPNotFound,
     HTTPPermanentRedirect,
-    HTTPRequestEntityTooLarge,
-    _check_headerlist,
-    _check_status,
     _DebugServerError,
-    _vary_accept,
-    status_map,
 )
+from .middleware import Middleware, _check_middleware
 from .request import TEXT_PLAIN, Request
-from .routing import ConfigurationError, Match, Route, Router
+from .routing import ConfigurationError, Match, Route, Router, _describe
 
 if TYPE_CHECKING:
     import logging
@@ -73,27 +79,8 @@ _HTTP_EXCEPTIONS = (HTTPException, webob.exc.HTTPException)
 # webob.Response (Pyramid's HTTP exceptions, an application's own class).
 _RAISED_RESPONSES = (webob.Response, webob.exc.HTTPException)
 
-# The methods a class-based view may implement, as method names.
-_CLASS_VIEW_METHODS = ("get", "head", "post", "put", "patch", "delete", "options")
-
-# Exception classes remembered by _find_exception_view: the candidate views
-# depend only on the class (and a WebOb exception's code), never on the
-# request; at most this many keys of a few views each, some 100 KB, a bound
-# against an application that makes classes on the fly.
-_VIEWS_BY_CLASS_MAX = 1000
-
 # What may stay unquoted in a query string we copy into a Location header.
 _QUERY_SAFE = "/?:@!$&'()*+,;=%~"
-
-
-class ExceptionView(NamedTuple):
-    """One registered exception view, as :attr:`App.exception_views` lists it."""
-
-    #: The path prefix it answers under: ``""`` for everywhere, else ``/api``.
-    prefix: str
-    view: View
-    #: Set on Not Found views registered with ``append_slash=True``.
-    append_slash: bool
 
 
 class App:
@@ -123,6 +110,10 @@ class App:
         read; a larger one is answered ``413 Content Too Large`` -- before the
         view runs when ``Content-Length`` says so, else (a chunked body) as
         soon as the view reads past the limit. ``None``: no limit.
+
+    Code around every request is middleware (:meth:`add_middleware`);
+    WSGI middleware goes inside the App with :meth:`add_wsgi_middleware`,
+    so that the App stays what is deployed.
     """
 
     def __init__(
@@ -145,15 +136,14 @@ class App:
         self.security_policy = security_policy
         self.debug = debug
         self.max_body_size = max_body_size
-        # Exception class -> its views, longest path prefix first.
-        self._exception_views: dict[type[BaseException], list[ExceptionView]] = {}
-        self._views_by_class: dict[object, tuple[ExceptionView, ...]] = {}
+        self._exception_views = ExceptionViews()
+        self._middleware: list[Middleware] = []
+        self._wsgi_middleware: list[tuple[Callable[..., Any], Any, Any]] = []
         self._frozen = False
-        # Whether any Not Found view redirects to the path with a slash; set
-        # when the configuration freezes, so a miss can skip the lookup.
-        self._append_slash = False
-        # The views that may brand the App's own 500, set when it freezes.
-        self._server_error_views: tuple[ExceptionView, ...] = ()
+        # Set when the configuration freezes: the WSGI middleware around
+        # _serve, and the middleware around _respond.
+        self._wsgi: WSGIApplication = self._serve
+        self._handle: Callable[[Request], WSGIApplication] = self._respond
 
     # -- configuration ---------------------------------------------------------
 
@@ -330,33 +320,68 @@ class App:
         append_slash: bool,
     ) -> None:
         self._check_not_frozen()
-        if not (isinstance(exc_type, type) and issubclass(exc_type, BaseException)):
-            raise ConfigurationError(
-                f"exception views are registered for exception classes, "
-                f"not {exc_type!r}"
-            )
         _refuse_async(view)
-        prefix = _normalize_prefix(path_prefix)
-        entries = self._exception_views.setdefault(exc_type, [])
-        for entry in entries:
-            if entry.prefix == prefix:
-                raise ConfigurationError(
-                    f"two exception views for {exc_type.__name__} at path prefix "
-                    f"{prefix or '/'!r}: {_describe(entry.view)} and "
-                    f"{_describe(view)}"
-                )
-        entries.append(ExceptionView(prefix, view, append_slash))
-        entries.sort(key=lambda entry: len(entry.prefix), reverse=True)
+        self._exception_views.add(exc_type, view, path_prefix, append_slash)
 
     @property
     def exception_views(self) -> Mapping[type[BaseException], Sequence[ExceptionView]]:
         """The registered exception views, by class, longest prefix first."""
-        return MappingProxyType(
-            {
-                exc_type: tuple(views)
-                for exc_type, views in self._exception_views.items()
-            }
-        )
+        return self._exception_views.as_mapping()
+
+    def middleware(self, middleware: ViewT) -> ViewT:
+        """Register the decorated function as middleware; see :meth:`add_middleware`.
+
+        ::
+
+            @app.middleware
+            def security_headers(request, call_next):
+                response = call_next(request)
+                response.headers["X-Frame-Options"] = "DENY"
+                return response
+        """
+        self.add_middleware(middleware)
+        return middleware
+
+    def add_middleware(self, middleware: Middleware) -> None:
+        """Run ``middleware(request, call_next)`` around every request.
+
+        ``call_next(request)`` runs the rest of the App -- later middleware,
+        routing, the view, the exception views -- and returns the response
+        that would be sent, errors included; see :mod:`httpx_views.middleware`.
+        The first registered is the outermost: it sees the request first and
+        the response last.
+
+        :raises ConfigurationError: for a class (register an instance), an
+            object that cannot be called, an ``async def`` function, or after
+            the App has served its first request.
+        """
+        self._check_not_frozen()
+        _check_middleware(middleware)
+        self._middleware.append(middleware)
+
+    def add_wsgi_middleware(
+        self, factory: Callable[..., WSGIApplication], *args: Any, **kwargs: Any
+    ) -> None:
+        """Install WSGI middleware inside the App: ``factory(app, *args, **kwargs)``.
+
+        The App stays the object to deploy, to serve and to list routes of::
+
+            from werkzeug.middleware.proxy_fix import ProxyFix
+
+            app.add_wsgi_middleware(ProxyFix, x_for=1, x_proto=1)
+
+        WSGI middleware runs outside everything else, first registered
+        outermost, and is built when the App serves its first request.
+
+        :raises ConfigurationError: for a *factory* that cannot be called, or
+            after the App has served its first request.
+        """
+        self._check_not_frozen()
+        if not callable(factory):
+            raise ConfigurationError(
+                f"WSGI middleware is a callable factory(app, ...), not {factory!r}"
+            )
+        self._wsgi_middleware.append((factory, args, kwargs))
 
     def _check_not_frozen(self) -> None:
         if self._frozen:
@@ -373,23 +398,37 @@ class App:
         """Answer one request (the PEP 3333 interface)."""
         if not self._frozen:
             self._freeze()
+        return self._wsgi(environ, start_response)
+
+    def _freeze(self) -> None:
+        self.router.freeze()
+        self._exception_views.freeze()
+        handle: Callable[[Request], WSGIApplication] = self._respond
+        if self._middleware:
+            handle = self._owned
+            for middleware in reversed(self._middleware):
+                handle = self._layer(middleware, handle)
+        wsgi = self._serve
+        for factory, args, kwargs in reversed(self._wsgi_middleware):
+            wsgi = factory(wsgi, *args, **kwargs)
+        self._handle, self._wsgi = handle, wsgi
+        self._frozen = True
+
+    def _serve(
+        self, environ: WSGIEnvironment, start_response: StartResponse
+    ) -> Iterable[bytes]:
+        """The path of one request, inside the WSGI middleware."""
         # Request(environ) without WebOb's checks of arguments not given;
         # the App writes request attributes straight into the instance dict:
         # WebOb's ad-hoc attribute hook would cost more than routing does.
         request = Request.__new__(Request)
-        request.__dict__.update(environ=environ, app=self)
+        attributes = request.__dict__
+        attributes.update(environ=environ, app=self)
+        response = self._handle(request)  # middleware, then _respond
+        if "_response_callbacks" in attributes:
+            response = self._call_response_callbacks(request, response)
         try:
-            response = self._dispatch(request)
-        except Exception as exc:
-            response = self._handle_exception(request, exc)
-            # Its traceback holds this frame, which holds the exception (often
-            # the response itself): a cycle only the garbage collector frees.
-            exc.__traceback__ = None
-        send = response
-        try:
-            if type(response) is not _Body:
-                send = _checked(response, request)  # type: ignore[arg-type]
-            iterable = send(environ, start_response)
+            return send(response, request, start_response)
         except Exception as exc:
             # A response that cannot be sent as it is (a header that would
             # split it, say) is a programming error: log it, answer 500.
@@ -403,29 +442,20 @@ class App:
                 return start_response(status, headers, exc_info)
 
             return self._server_error(exc)(environ, restart)
-        if send is not response:
-            # A copy was sent. Close the body only if what is sent does not
-            # close it: an empty answer to HEAD may take over its close().
-            body = getattr(response, "_app_iter", None)
-            if iterable is not body and getattr(iterable, "close", None) != getattr(
-                body, "close", None
-            ):
-                _close(response)  # its body is not what is sent (HEAD, a 204)
-        return iterable
+        finally:
+            if "_finished_callbacks" in attributes:
+                self._call_finished_callbacks(request)
 
-    def _freeze(self) -> None:
-        self.router.freeze()
-        views = self._exception_views
-        self._append_slash = any(
-            entry.append_slash for entry in views.get(HTTPNotFound, ())
-        )
-        self._server_error_views = tuple(
-            entry
-            for cls in HTTPInternalServerError.__mro__
-            if issubclass(cls, HTTPException)
-            for entry in views.get(cls, ())
-        )
-        self._frozen = True
+    def _respond(self, request: Request) -> WSGIApplication:
+        """Answer *request* by its route's view, or by the exception views."""
+        try:
+            return self._dispatch(request)
+        except Exception as exc:
+            response = self._handle_exception(request, exc)
+            # Its traceback holds this frame, which holds the exception (often
+            # the response itself): a cycle only the garbage collector frees.
+            exc.__traceback__ = None
+            return response
 
     def _dispatch(self, request: Request) -> WSGIApplication:
         environ = request.environ
@@ -477,7 +507,8 @@ class App:
             return self._handle_exception(
                 request, HTTPMethodNotAllowed(detail=detail, allow=allow)
             )
-        if self._append_slash and not path.endswith("/") and self._appends_slash(path):
+        views = self._exception_views
+        if views.append_slash and not path.endswith("/") and views.appends_slash(path):
             found = self.router.match(path + "/", method)
             if found is not None:
                 location = request.path + "/"
@@ -498,12 +529,6 @@ class App:
             )
             _logger().info("404 %s", detail)
         return self._handle_exception(request, HTTPNotFound(detail=detail))
-
-    def _appends_slash(self, path: str) -> bool:
-        for entry in self._exception_views.get(HTTPNotFound, ()):
-            if _prefix_matches(entry.prefix, path):
-                return entry.append_slash
-        return False
 
     def _check_permission(
         self, request: Request, permission: str
@@ -563,7 +588,7 @@ class App:
         if dropped is not None and dropped is not exc:
             _close(dropped)
         attributes["exception"] = exc
-        entry = self._find_exception_view(request, exc)
+        entry = self._exception_views.find(exc, request.environ)
         if entry is not None:
             return self._call_exception_view(request, entry, exc)
         if isinstance(exc, webob.Response):
@@ -583,12 +608,12 @@ class App:
         error = self._server_error(exc)
         error.__cause__ = exc
         request.__dict__["exception"] = error
-        entry = _under_prefix(self._server_error_views, request.environ)
+        entry = self._exception_views.server_error_view(request.environ)
         if entry is not None:
             response = self._call_exception_view(request, entry, error)
         else:
             response = error
-        exc.__traceback__ = None  # see __call__
+        exc.__traceback__ = None  # see _respond
         return response
 
     def _call_exception_view(
@@ -605,7 +630,7 @@ class App:
                 response = _plain_response(request, result, entry.view)
         except Exception as view_exc:
             if isinstance(view_exc, _RAISED_RESPONSES):
-                view_exc.__traceback__ = None  # see __call__
+                view_exc.__traceback__ = None  # see _respond
                 response = _as_response(view_exc)
             else:
                 self._log_error(request, view_exc)
@@ -616,48 +641,84 @@ class App:
             _close(exc)
         return response
 
-    def _find_exception_view(
-        self, request: Request, exc: BaseException
-    ) -> ExceptionView | None:
-        if not self._exception_views:
-            return None
-        candidates = self._views_by_class.get(type(exc))
-        if candidates is None:
-            candidates = self._candidate_views(exc)
-        if not candidates or not candidates[0].prefix:
-            return candidates[0] if candidates else None
-        return _under_prefix(candidates, request.environ)
+    # -- middleware and callbacks ------------------------------------------------
 
-    def _candidate_views(self, exc: BaseException) -> tuple[ExceptionView, ...]:
-        """The views for *exc*, most specific class first, then longest prefix.
+    def _layer(
+        self, middleware: Middleware, call_next: Callable[[Request], Any]
+    ) -> Callable[[Request], webob.Response]:
+        """*middleware* around *call_next*, as the next layer out calls it."""
 
-        Which views may answer depends only on the exception's class (and a
-        WebOb exception's code): worked out once per class (WebOb's: class
-        and code), after the configuration is frozen.
+        def answer(request: Request) -> webob.Response:
+            result: WSGIApplication
+            try:
+                result = middleware(request, call_next)
+            except Exception as exc:
+                result = self._handle_exception(request, exc)
+                exc.__traceback__ = None  # see _respond
+            else:
+                if result is request.__dict__.get("_own_response"):
+                    return result  # type: ignore[no-any-return]
+                if isinstance(result, _HTTP_EXCEPTIONS):
+                    # Returned is the same as raised, as for a view.
+                    result = self._handle_exception(request, result)
+                elif not isinstance(result, webob.Response):
+                    problem = TypeError(
+                        f"middleware {_describe(middleware)} returned "
+                        f"{type(result).__name__}, not a response"
+                    )
+                    result = self._handle_exception(request, problem)
+            return self._own(request, result)
+
+        return answer
+
+    def _owned(self, request: Request) -> webob.Response:
+        """The innermost ``call_next``: :meth:`_respond`, as this request's own."""
+        return self._own(request, self._respond(request))
+
+    def _own(self, request: Request, response: WSGIApplication) -> webob.Response:
+        """*response* as one only this request holds (see :func:`own`).
+
+        A response that cannot be sent becomes the App's plain 500, as it
+        does when it is sent (see :meth:`_serve`).
         """
-        key: object = type(exc)
-        if isinstance(exc, webob.exc.WSGIHTTPException):
-            key = (key, exc.code)
-        candidates = self._views_by_class.get(key)
-        if candidates is None:
-            candidates = self._find_candidate_views(exc)
-            if len(self._views_by_class) >= _VIEWS_BY_CLASS_MAX:
-                self._views_by_class.clear()
-            self._views_by_class[key] = candidates
-        return candidates
+        try:
+            return own(response, request)
+        except Exception as exc:
+            _close(response)
+            self._log_error(request, exc)
+            error = self._server_error(exc)
+            error.__cause__ = exc
+            request.__dict__["exception"] = error
+            exc.__traceback__ = None
+            return own(error, request)
 
-    def _find_candidate_views(self, exc: BaseException) -> tuple[ExceptionView, ...]:
-        mro: tuple[type, ...] = type(exc).__mro__
-        if isinstance(exc, webob.exc.WSGIHTTPException):
-            # WebOb's exceptions answer to the views of our class of the same
-            # status code first, so notfound_view catches webob.exc.HTTPNotFound.
-            ours = status_map.get(exc.code)
-            if ours is not None:
-                mro = ours.__mro__ + mro
-        found: list[ExceptionView] = []
-        for cls in mro:
-            found.extend(self._exception_views.get(cls, ()))
-        return tuple(found)
+    def _call_response_callbacks(
+        self, request: Request, response: WSGIApplication
+    ) -> WSGIApplication:
+        """Call the response callbacks, in the order added, on the response.
+
+        One that fails is logged and makes the answer the App's 500; the
+        rest are not called, since the response they were for is not sent.
+        """
+        callbacks = request.__dict__["_response_callbacks"]
+        owned = self._own(request, response)
+        try:
+            while callbacks:  # a callback may add another
+                callbacks.pop(0)(request, owned)
+        except Exception as exc:
+            _close(owned)
+            return self._internal_error(request, exc)
+        return owned
+
+    def _call_finished_callbacks(self, request: Request) -> None:
+        """Call the finished callbacks, in the order added; log any failure."""
+        callbacks = request.__dict__["_finished_callbacks"]
+        while callbacks:
+            try:
+                callbacks.pop(0)(request)
+            except Exception as exc:
+                self._log_error(request, exc)
+                exc.__traceback__ = None
 
     def _log_error(self, request: Request, exc: BaseException) -> None:
         environ = request.environ
@@ -680,378 +741,9 @@ class App:
         return _DebugServerError(detail=trace)
 
 
-# -- helpers -------------------------------------------------------------------
-
-_JSON = ("Content-Type", "application/json")
-_OCTET_STREAM = ("Content-Type", "application/octet-stream")
-# JSON as json.dumps() writes it, refusing NaN and Infinity, which JSON lacks.
-_encode_json = json.JSONEncoder(allow_nan=False).encode
-
-# Status lines sent as they are: well-formed, a body allowed, no Location
-# or Allow to see to. Any other is checked before it is sent.
-_PLAIN_STATUSES = frozenset(
-    f"{code} {title}"
-    for code, title in [
-        *((code, cls.title) for code, cls in status_map.items()),
-        *webob.util.status_reasons.items(),
-    ]
-    if (200 <= code < 300 and code not in (204, 205))
-    or (400 <= code < 600 and code != 405)
-)
-# Redirects a client follows at once: an empty or missing Location would
-# send it back where it came from.
-_NEEDS_LOCATION = ("301", "302", "303", "307", "308")
-# Statuses that never have a body (205 says so with Content-Length: 0).
-_NO_BODY = ("204", "205", "304")
-_NOT_SENT_WITHOUT_BODY = ("content-type", "content-length", "content-md5")
-
-
-class _Body:
-    """A response sent with exactly this status, header list and body.
-
-    Whoever makes one checks the status and headers: it is sent as it is.
-    """
-
-    __slots__ = ("body", "headerlist", "status")
-
-    def __init__(self, status: str, headerlist: list[tuple[str, str]], body: bytes):
-        self.status = status
-        self.headerlist = headerlist
-        self.body = body
-
-    def __call__(
-        self, environ: WSGIEnvironment, start_response: StartResponse
-    ) -> list[bytes]:
-        start_response(self.status, self.headerlist)
-        return [] if environ["REQUEST_METHOD"] == "HEAD" else [self.body]
-
-
-def _ok(content_type: tuple[str, str], body: bytes) -> _Body:
-    return _Body("200 OK", [content_type, ("Content-Length", str(len(body)))], body)
-
-
-def _checked(response: webob.Response, request: Request) -> WSGIApplication:
-    """Check *response* before it is sent; return what sends it.
-
-    Nothing here changes *response*: it may be an exception that other
-    requests send too. What this request's answer needs on top (an
-    ``Allow``, a ``Vary``) goes into the header list it is sent with.
-
-    :raises ValueError: for a status line or header no server should send,
-        and for a redirect to nowhere.
-    """
-    if isinstance(response, HTTPException):
-        status = response._status
-        if status in _PLAIN_STATUSES:
-            return response  # it checks its headers when called
-        headerlist = response.headerlist
-    else:
-        headerlist = response.headerlist
-        _check_headerlist(headerlist)
-        status = response.status
-    changes: list[Callable[[list[tuple[str, str]]], None]] = []
-    if status not in _PLAIN_STATUSES:
-        _check_status(status)
-        code = status[:3]
-        if code in _NO_BODY:
-            headers = [
-                pair
-                for pair in headerlist
-                if pair[0].lower() not in _NOT_SENT_WITHOUT_BODY
-            ]
-            if code == "205":
-                headers.append(("Content-Length", "0"))
-            return _Body(status, headers, b"")
-        if status[0] == "3" and not getattr(response, "add_slash", False):
-            _check_location(code, headerlist)
-        route = request.matched_route
-        if code == "405" and route is not None and route.methods is not None:
-            # A route serving every method cannot say which ones its view
-            # refuses: such a view passes allow= itself.
-            allow = ", ".join(sorted(route.methods | {"OPTIONS"}))
-            changes.append(lambda headers: _set_default(headers, "Allow", allow))
-    if isinstance(response, webob.exc.WSGIHTTPException):
-        if not response.has_body:
-            changes.append(_vary_accept)  # WebOb negotiates one, as we do
-        if request.environ["REQUEST_METHOD"] == "HEAD":
-            # WebOb answers HEAD without the headers of the body it makes
-            # for GET (and drops its own iterable unclosed).
-            return _with_changes(_as_get(response), changes)
-    return _with_changes(response, changes) if changes else response
-
-
-def _with_changes(
-    response: WSGIApplication, changes: list[Callable[[list[tuple[str, str]]], None]]
-) -> WSGIApplication:
-    """Send *response* with *changes* made to a copy of the headers it sends."""
-
-    def send(environ: WSGIEnvironment, start_response: StartResponse) -> Any:
-        def start(status: str, headers: list[tuple[str, str]], *exc_info: Any) -> Any:
-            headers = list(headers)
-            for change in changes:
-                change(headers)
-            return start_response(status, headers, *exc_info)
-
-        return response(environ, start)
-
-    return send
-
-
-def _check_location(code: str, headerlist: list[tuple[str, str]]) -> None:
-    """Refuse a redirect to nowhere.
-
-    WebOb would make an empty Location absolute: the request's own URL, a
-    loop for the redirects a client follows at once. (Our exceptions leave
-    an empty one out, which suits a 300, where it is optional.)
-
-    :raises ValueError: for a 301, 302, 303, 307 or 308 without a Location.
-    """
-    if code not in _NEEDS_LOCATION:
-        return
-    for name, value in headerlist:
-        if len(name) == 8 and name.lower() == "location" and value:
-            return
-    raise ValueError(f"a {code} redirect needs a Location header that is not empty")
-
-
-def _set_default(headers: list[tuple[str, str]], name: str, value: str) -> None:
-    lowered = name.lower()
-    if not any(header.lower() == lowered for header, _ in headers):
-        headers.append((name, value))
-
-
-def _as_get(response: WSGIApplication) -> WSGIApplication:
-    """Answer HEAD with what *response* answers GET, without the body."""
-
-    def head(environ: WSGIEnvironment, start_response: StartResponse) -> list[bytes]:
-        # The GET body is a list, or the response's own iterable, which the
-        # App closes: nothing to close here.
-        response({**environ, "REQUEST_METHOD": "GET"}, start_response)
-        return []
-
-    return head
-
-
-def _json_body(value: Any, view: Callable[..., Any]) -> bytes:
-    try:
-        return _encode_json(value).encode("utf-8")
-    except (TypeError, ValueError) as exc:  # NaN, a set, a cycle ...
-        raise ValueError(
-            f"view {_describe(view)} returned {type(value).__name__} that is "
-            f"not JSON: {exc}"
-        ) from exc
-
-
-def _close(response: Any) -> None:
-    """Close the iterable of a response that will not be sent (PEP 3333)."""
-    # WebOb's app_iter property returns _app_iter, at many times the cost.
-    app_iter = getattr(response, "_app_iter", None)
-    if type(app_iter) is not list:  # the usual body, with nothing to close
-        close = getattr(app_iter, "close", None)
-        if close is not None:
-            close()
-
-
 def _safe_str(exc: BaseException) -> str:
     """``str(exc)``, or a stand-in when the exception cannot say it."""
     try:
         return str(exc)
     except Exception:
         return f"<{type(exc).__name__}: str() failed>"
-
-
-def _limit_body(environ: WSGIEnvironment, limit: int) -> None:
-    """Refuse a request body larger than *limit* bytes, reading none of it."""
-    declared = environ.get("CONTENT_LENGTH")
-    if declared:
-        try:
-            length = int(declared)
-        except ValueError:
-            raise HTTPBadRequest(detail="Bad Content-Length header.") from None
-        if length > limit:
-            raise HTTPRequestEntityTooLarge()
-    # Without a trustworthy length (a chunked body), count as the view reads.
-    environ["wsgi.input"] = _LimitedInput(environ["wsgi.input"], limit)
-    # Not seekable, as under a server: WebOb copies the body (through the
-    # limit) when a view wants it twice; it would seek a test's input.
-    environ.pop("webob.is_body_seekable", None)
-
-
-class _LimitedInput:
-    """A ``wsgi.input`` that raises 413 once more than *limit* bytes are read."""
-
-    def __init__(self, stream: Any, limit: int) -> None:
-        self._stream = stream
-        self._left = limit
-
-    def _count(self, data: bytes) -> bytes:
-        self._left -= len(data)
-        if self._left < 0:
-            raise HTTPRequestEntityTooLarge()
-        return data
-
-    def read(self, size: int | None = -1) -> bytes:
-        if size is None or size < 0:
-            # Read at most one byte past the limit: enough to know it is over.
-            return self._count(self._stream.read(self._left + 1))
-        return self._count(self._stream.read(min(size, self._left + 1)))
-
-    def readline(self, size: int | None = -1) -> bytes:
-        if size is None or size < 0:
-            size = self._left + 1
-        return self._count(self._stream.readline(min(size, self._left + 1)))
-
-    def readlines(self, hint: int = -1) -> list[bytes]:
-        return list(iter(self.readline, b""))
-
-    def __iter__(self) -> Iterator[bytes]:
-        return iter(self.readline, b"")
-
-
-def _plain_response(
-    request: Request, result: Any, view: Callable[..., Any]
-) -> WSGIApplication:
-    """Turn a view's plain return value into ``request.response``.
-
-    Text is encoded in the response's charset; bytes are
-    ``application/octet-stream`` and a dict or list is JSON, unless the
-    view chose a content type.
-    """
-    if result is None:
-        return request.response
-    response = request.response
-    if isinstance(result, str):
-        response.text = result
-    elif isinstance(result, bytes):
-        _type_bytes(response.headerlist)
-        response.body = result
-    elif isinstance(result, (dict, list)):
-        if response.content_type == "text/plain":
-            response.content_type = "application/json"
-        response.body = _json_body(result, view)
-    else:
-        raise TypeError(
-            f"view {_describe(view)} returned {type(result).__name__}; a view "
-            "returns a Response, str, bytes, dict, list or None"
-        )
-    return response
-
-
-def _type_bytes(headerlist: list[tuple[str, str]]) -> None:
-    """Make bytes ``application/octet-stream`` unless the view chose a type.
-
-    ``request.response`` is made with ``text/plain; charset=UTF-8`` first;
-    setting a header moves it to the end, so a first header still equal
-    to that one is not the view's choice.
-    """
-    if headerlist and headerlist[0] == TEXT_PLAIN:
-        headerlist[0] = _OCTET_STREAM
-
-
-def _as_response(result: BaseException | webob.Response) -> WSGIApplication:
-    if isinstance(result, webob.exc.HTTPException) and not isinstance(
-        result, webob.Response
-    ):
-        return result.wsgi_response
-    return result  # type: ignore[return-value]
-
-
-def _class_view_methods(
-    cls: type[Any], pattern: str, methods: Iterable[str] | None
-) -> frozenset[str]:
-    """The HTTP methods a class-based view serves on *pattern*."""
-    implemented = {name.upper() for name in _CLASS_VIEW_METHODS if hasattr(cls, name)}
-    if "GET" in implemented:
-        implemented.add("HEAD")
-    if methods is None:
-        if not implemented:
-            raise ConfigurationError(
-                f"class view {_describe(cls)} for {pattern!r} implements no HTTP "
-                f"method (one of {', '.join(_CLASS_VIEW_METHODS)})"
-            )
-        return frozenset(implemented)
-    wanted = {method.upper() for method in methods}
-    missing = wanted - implemented
-    if missing:
-        raise ConfigurationError(
-            f"class view {_describe(cls)} for {pattern!r} has no method for "
-            f"{', '.join(sorted(missing))}"
-        )
-    return frozenset(wanted)
-
-
-def _class_view_method(instance: Any, method: str) -> View:
-    handler: View | None = getattr(instance, method.lower(), None)
-    if handler is None and method == "HEAD":
-        handler = instance.get
-    assert handler is not None  # the router only routes methods the class has
-    return handler
-
-
-# inspect.CO_COROUTINE: inspect itself is slow to import.
-_CO_COROUTINE = 0x80
-
-
-def _refuse_async(view: Callable[..., Any]) -> None:
-    code = getattr(view, "__code__", None)  # functions and bound methods
-    if code is not None and code.co_flags & _CO_COROUTINE:
-        raise ConfigurationError(
-            f"view {_describe(view)} is async; a WSGI App calls views "
-            "synchronously (use def, not async def)"
-        )
-
-
-def _normalize_prefix(path_prefix: str | None) -> str:
-    if path_prefix is None:
-        return ""
-    if not path_prefix.startswith("/"):
-        raise ConfigurationError(
-            f"path_prefix {path_prefix!r} must start with '/' (e.g. '/api')"
-        )
-    return path_prefix.rstrip("/")
-
-
-def _under_prefix(
-    candidates: Iterable[ExceptionView], environ: WSGIEnvironment
-) -> ExceptionView | None:
-    """The first of *candidates* whose path prefix matches the request's."""
-    path = _request_path(environ)
-    for entry in candidates:
-        if _prefix_matches(entry.prefix, path):
-            return entry
-    return None
-
-
-def _prefix_matches(prefix: str, path: str) -> bool:
-    """Whether *path* lies under *prefix*, on a segment boundary."""
-    return not prefix or path == prefix or path.startswith(prefix + "/")
-
-
-def _request_path(environ: WSGIEnvironment) -> str:
-    """The decoded request path, or as sent if it is not UTF-8."""
-    path: str = environ.get("PATH_INFO", "")
-    try:
-        return path.encode("latin-1").decode("utf-8")
-    except UnicodeError:
-        return path
-
-
-def _describe(view: Any) -> str:
-    module = getattr(view, "__module__", None)
-    name = getattr(view, "__qualname__", None) or repr(view)
-    return f"{module}.{name}" if module else name
-
-
-def _patterns(routes: Iterable[Route]) -> str:
-    """Each pattern once, with the methods its routes serve."""
-    methods: dict[str, set[str] | None] = {}
-    for route in routes:
-        served = methods.setdefault(route.pattern, set())
-        if served is None or route.methods is None:
-            methods[route.pattern] = None
-        else:
-            served |= route.methods
-    return ", ".join(
-        f"{pattern} ({', '.join(sorted(served)) if served else 'any method'})"
-        for pattern, served in methods.items()
-    )

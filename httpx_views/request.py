@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -32,7 +32,7 @@ from webob.request import DisconnectionError
 
 from ._fields import parse_form, parse_query, parse_simple_cookies
 from .httpexceptions import HTTPBadRequest
-from .response import Response
+from .response import Response, _sent_as
 
 if TYPE_CHECKING:
     from _typeshed import SupportsKeysAndGetItem
@@ -84,8 +84,11 @@ class Request(webob.Request):
         """
         response = self._response
         if response is None:
-            # Into the instance dict: WebOb's attribute hook is slow.
-            response = self.__dict__["_response"] = _new_response()
+            # Into the instance dict: WebOb's attribute hook is slow. Made for
+            # this request alone, it is this request's own response, which
+            # middleware may change as it is (see _sending.own).
+            response = _new_response()
+            self.__dict__.update(_response=response, _own_response=response)
         return response
 
     @response.setter
@@ -379,6 +382,37 @@ class Request(webob.Request):
         """Whether ``request.response`` has been created yet."""
         return self._response is not None
 
+    def add_response_callback(
+        self, callback: Callable[[Request, webob.Response], None]
+    ) -> None:
+        """Call ``callback(request, response)`` on the response sent.
+
+        It runs after the middleware, on the final response, whatever it
+        is: the view's, an exception view's, a 404 or a 500. A cookie set on
+        ``request.response`` is lost when the view then raises (the
+        exception is the response), but not one set by a callback::
+
+            def login(request):
+                request.add_response_callback(
+                    lambda request, response: response.set_cookie("session", sid)
+                )
+                raise HTTPSeeOther(location="/")
+
+        Callbacks run in the order added. One that raises is logged, and the
+        answer becomes a 500; the callbacks after it do not run.
+        """
+        self.__dict__.setdefault("_response_callbacks", []).append(callback)
+
+    def add_finished_callback(self, callback: Callable[[Request], None]) -> None:
+        """Call ``callback(request)`` once the response is made, for cleanup.
+
+        It runs for every request that reached the App, whatever failed
+        before it, after the response callbacks and before the server sends
+        the body. Callbacks run in the order added; one that raises is
+        logged, and the others and the response are unaffected.
+        """
+        self.__dict__.setdefault("_finished_callbacks", []).append(callback)
+
     @property
     def identity(self) -> Any:
         """Who made this request, as the App's security policy says.
@@ -526,20 +560,8 @@ def _decodable_cookies(header: str) -> dict[str, str]:
 
 
 def _new_response() -> Response:
-    """Return ``Response(content_type="text/plain", charset="UTF-8")``.
-
-    Built by setting what the constructor would leave behind: its argument
-    handling would cost more than the rest of making the response.
-    """
-    response = Response.__new__(Response)
-    vars(response).update(
-        _status="200 OK",
-        _headers=None,
-        _headerlist=list(UNTOUCHED_HEADERS),
-        _app_iter=[b""],
-        conditional_response=False,
-    )
-    return response
+    """Return ``Response(content_type="text/plain", charset="UTF-8")``."""
+    return _sent_as("200 OK", list(UNTOUCHED_HEADERS), [b""])
 
 
 #: The Content-Type header of ``request.response`` as first made.

@@ -391,6 +391,26 @@ class Response(webob.Response):
         return self._app_iter
 
 
+def _sent_as(
+    status: str, headerlist: list[tuple[str, str]], app_iter: Iterable[bytes]
+) -> Response:
+    """``Response(status=..., headerlist=..., app_iter=...)``, for valid ones.
+
+    Built by setting what the constructor would leave behind, for a status
+    line and headers already checked: its argument handling would cost more
+    than the rest of making the response.
+    """
+    response = Response.__new__(Response)
+    vars(response).update(
+        _status=status,
+        _headers=None,
+        _headerlist=headerlist,
+        _app_iter=app_iter,
+        conditional_response=False,
+    )
+    return response
+
+
 # The headers describing a body, which setting one replaces.
 _BODY_HEADERS = frozenset(("content-md5", "content-length"))
 _LENGTH_HEADER = frozenset(("content-length",))

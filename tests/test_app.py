@@ -628,7 +628,7 @@ def _named_view(request: Request) -> str:
 
 
 class _CallableView:
-    """A view that is an instance: a module (its class's), no __qualname__."""
+    """A view that is an instance: no __qualname__, so its repr names it."""
 
     def __call__(self, request: Request) -> str:
         return "called"
@@ -641,7 +641,7 @@ class _CallableView:
     ("view", "described"),
     [
         (_named_view, f"{__name__}._named_view"),
-        (_CallableView(), f"{__name__}.<callable view>"),
+        (_CallableView(), "<callable view>"),
         (str.upper, "str.upper"),  # a method of a built-in type: no __module__
     ],
     ids=["function", "instance", "builtin-method"],
@@ -649,7 +649,7 @@ class _CallableView:
 def test_configuration_error_names_any_kind_of_view(
     app: App, view: Any, described: str
 ) -> None:
-    """A view is named module.qualname, its repr without a __qualname__."""
+    """A view is named module.qualname, by its repr without a __qualname__."""
     app.exception_view(KeyError)(view)
     with pytest.raises(ConfigurationError) as info:
         app.exception_view(KeyError)(view)

@@ -1,0 +1,77 @@
+"""Views as the App calls them: class-based views, and no coroutines.
+
+A class registered as a view gets a fresh instance per request, whose
+method named after the HTTP method answers; an ``async def`` view is
+refused when it is registered, since a WSGI App calls views synchronously.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from .routing import ConfigurationError, Route, _describe
+
+# The methods a class-based view may implement, as method names.
+_CLASS_VIEW_METHODS = ("get", "head", "post", "put", "patch", "delete", "options")
+
+
+def _class_view_methods(
+    cls: type[Any], pattern: str, methods: Iterable[str] | None
+) -> frozenset[str]:
+    """The HTTP methods a class-based view serves on *pattern*."""
+    implemented = {name.upper() for name in _CLASS_VIEW_METHODS if hasattr(cls, name)}
+    if "GET" in implemented:
+        implemented.add("HEAD")
+    if methods is None:
+        if not implemented:
+            raise ConfigurationError(
+                f"class view {_describe(cls)} for {pattern!r} implements no HTTP "
+                f"method (one of {', '.join(_CLASS_VIEW_METHODS)})"
+            )
+        return frozenset(implemented)
+    wanted = {method.upper() for method in methods}
+    missing = wanted - implemented
+    if missing:
+        raise ConfigurationError(
+            f"class view {_describe(cls)} for {pattern!r} has no method for "
+            f"{', '.join(sorted(missing))}"
+        )
+    return frozenset(wanted)
+
+
+def _class_view_method(instance: Any, method: str) -> Callable[..., Any]:
+    handler: Callable[..., Any] | None = getattr(instance, method.lower(), None)
+    if handler is None and method == "HEAD":
+        handler = instance.get
+    assert handler is not None  # the router only routes methods the class has
+    return handler
+
+
+# inspect.CO_COROUTINE: inspect itself is slow to import.
+_CO_COROUTINE = 0x80
+
+
+def _refuse_async(view: Callable[..., Any], kind: str = "view") -> None:
+    """Refuse an ``async def`` *view* (or middleware: *kind*)."""
+    code = getattr(view, "__code__", None)  # functions and bound methods
+    if code is not None and code.co_flags & _CO_COROUTINE:
+        raise ConfigurationError(
+            f"{kind} {_describe(view)} is async; a WSGI App calls it "
+            "synchronously (use def, not async def)"
+        )
+
+
+def _patterns(routes: Iterable[Route]) -> str:
+    """Each pattern once, with the methods its routes serve."""
+    methods: dict[str, set[str] | None] = {}
+    for route in routes:
+        served = methods.setdefault(route.pattern, set())
+        if served is None or route.methods is None:
+            methods[route.pattern] = None
+        else:
+            served |= route.methods
+    return ", ".join(
+        f"{pattern} ({', '.join(sorted(served)) if served else 'any method'})"
+        for pattern, served in methods.items()
+    )
