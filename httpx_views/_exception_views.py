@@ -1,10 +1,13 @@
-"""Exception views: which registered view answers an exception.
+"""Exception views: which registered view answers an exception, and how.
 
 Views are registered for an exception class and a path prefix. For an
 exception, the most specific class in its MRO that has a view wins; among
 the views of one class, the longest prefix the request path lies under.
 WebOb's exceptions first look for views of our class of the same status
-code, so ``notfound_view`` also answers ``webob.exc.HTTPNotFound``.
+code, so ``notfound_view`` also answers ``webob.exc.HTTPNotFound``. An
+exception no view answers is its own response if it is an HTTP exception;
+any other is logged and becomes the App's 500, which only the views of
+:class:`HTTPInternalServerError` and its HTTP bases may brand.
 """
 
 from __future__ import annotations
@@ -13,24 +16,51 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+import webob
 import webob.exc
 
+from ._results import _as_response, _plain_response
+from ._sending import _close
 from .httpexceptions import (
     HTTPException,
     HTTPInternalServerError,
     HTTPNotFound,
+    _DebugServerError,
     status_map,
 )
 from .routing import ConfigurationError, _describe
 
 if TYPE_CHECKING:
-    from _typeshed.wsgi import WSGIEnvironment
+    import logging
+
+    from _typeshed.wsgi import WSGIApplication, WSGIEnvironment
+
+    from .request import Request
 
 # Exception classes remembered by ExceptionViews.find: the candidate views
 # depend only on the class (and a WebOb exception's code), never on the
 # request; at most this many keys of a few views each, some 100 KB, a bound
 # against an application that makes classes on the fly.
 _VIEWS_BY_CLASS_MAX = 1000
+
+
+# Both our exceptions and WebOb's are responses; ``webob.exc.HTTPException``
+# is the base of every WebOb HTTP exception (``wsgi_response`` is the response).
+_HTTP_EXCEPTIONS = (HTTPException, webob.exc.HTTPException)
+# What is the response when raised: the above, and any exception that is a
+# webob.Response (Pyramid's HTTP exceptions, an application's own class).
+_RAISED_RESPONSES = (webob.Response, webob.exc.HTTPException)
+
+
+def _logger() -> logging.Logger:
+    """The ``httpx_views`` logger (configure it by that name).
+
+    Imported on first use: most requests log nothing, and the logging
+    package costs more to import than all of httpx_views.
+    """
+    import logging
+
+    return logging.getLogger("httpx_views")
 
 
 class ExceptionView(NamedTuple):
@@ -46,7 +76,9 @@ class ExceptionView(NamedTuple):
 class ExceptionViews:
     """The exception views of one App, and which one answers an exception."""
 
-    def __init__(self) -> None:
+    def __init__(self, debug: bool) -> None:
+        #: The App's debug mode (:attr:`App.debug`): tracebacks in 500 bodies.
+        self.debug = debug
         # Exception class -> its views, longest path prefix first.
         self._views: dict[type[BaseException], list[ExceptionView]] = {}
         self._views_by_class: dict[object, tuple[ExceptionView, ...]] = {}
@@ -159,6 +191,102 @@ class ExceptionViews:
         for cls in mro:
             found.extend(self._views.get(cls, ()))
         return tuple(found)
+
+    # -- answering ------------------------------------------------------------
+
+    def answer(self, request: Request, exc: BaseException) -> WSGIApplication:
+        """Answer *exc*, raised or returned for *request*: its view, else itself.
+
+        An HTTP exception no view answers is the response; any other
+        exception is logged and becomes a 500 (see :meth:`internal_error`).
+        """
+        attributes = request.__dict__
+        # What the failed view put in request.response (a status, a cookie)
+        # must not leak into the exception view's answer.
+        dropped = attributes.pop("_response", None)
+        if dropped is not None and dropped is not exc:
+            _close(dropped)
+        attributes["exception"] = exc
+        entry = self.find(exc, request.environ)
+        if entry is not None:
+            return self._call(request, entry, exc)
+        if isinstance(exc, webob.Response):
+            return exc
+        if isinstance(exc, webob.exc.HTTPException):
+            return exc.wsgi_response
+        return self.internal_error(request, exc)
+
+    def internal_error(self, request: Request, exc: BaseException) -> WSGIApplication:
+        """Log *exc* and answer 500, as the views of the 500's classes say.
+
+        Only views registered for :class:`HTTPInternalServerError` or its
+        HTTP base classes answer here: they may brand the page, they cannot
+        hide the error. ``request.exception`` is the 500, caused by *exc*.
+        """
+        log_error(request, exc)
+        error = self.server_error(exc)
+        error.__cause__ = exc
+        request.__dict__["exception"] = error
+        entry = self.server_error_view(request.environ)
+        response = self._call(request, entry, error) if entry is not None else error
+        exc.__traceback__ = None  # see App._respond
+        return response
+
+    def _call(
+        self, request: Request, entry: ExceptionView, exc: BaseException
+    ) -> WSGIApplication:
+        # What the exception view produces, raised or returned, is the
+        # response: it is never fed back to the exception views.
+        response: WSGIApplication
+        try:
+            result = entry.view(request)
+            if isinstance(result, webob.Response):
+                response = result
+            else:
+                response = _plain_response(request, result, entry.view)
+        except Exception as view_exc:
+            if isinstance(view_exc, _RAISED_RESPONSES):
+                view_exc.__traceback__ = None  # see App._respond
+                response = _as_response(view_exc)
+            else:
+                log_error(request, view_exc)
+                response = HTTPInternalServerError()
+        # The exception may be a response with an iterable of its own, now
+        # replaced (a list, the usual body, needs no close: skip the call).
+        if exc is not response and type(getattr(exc, "_app_iter", None)) is not list:
+            _close(exc)
+        return response
+
+    def server_error(self, exc: BaseException) -> HTTPInternalServerError:
+        """The App's own 500 for *exc*: with its traceback in debug mode."""
+        if not self.debug:
+            return HTTPInternalServerError()
+        import traceback  # only in debug mode: slow to import
+
+        trace = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        return _DebugServerError(detail=trace)
+
+
+def log_error(request: Request, exc: BaseException) -> None:
+    """Log *exc*, which failed *request*, with its traceback."""
+    environ = request.environ
+    _logger().error(
+        # %r: a path may hold CR or LF, which must not forge log lines.
+        "%s %r failed: %s: %s",
+        environ.get("REQUEST_METHOD"),
+        environ.get("PATH_INFO"),
+        type(exc).__name__,
+        _safe_str(exc),
+        exc_info=exc,
+    )
+
+
+def _safe_str(exc: BaseException) -> str:
+    """``str(exc)``, or a stand-in when the exception cannot say it."""
+    try:
+        return str(exc)
+    except Exception:
+        return f"<{type(exc).__name__}: str() failed>"
 
 
 def _normalize_prefix(path_prefix: str | None) -> str:

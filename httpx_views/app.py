@@ -12,9 +12,10 @@ One request goes, top to bottom through :meth:`App._serve`: WSGI middleware
 -> the request -> middleware -> route -> permission -> view -> its result
 -> exception views -> response callbacks -> sent -> finished callbacks.
 The steps that are not the App's own decisions live in modules of their
-own: the exception-view lookup (``_exception_views``), result conversion
-(``_results``), the checks before sending (``_sending``), the body limit
-(``_body_limit``) and class-based views (``_views``).
+own: middleware and callbacks (:mod:`httpx_views.middleware`), which
+exception view answers and the logged 500 (``_exception_views``), result
+conversion (``_results``), the checks before sending (``_sending``), the
+body limit (``_body_limit``) and class-based views (``_views``).
 """
 
 from __future__ import annotations
@@ -28,28 +29,36 @@ import webob
 import webob.exc
 
 from ._body_limit import _limit_body
-from ._exception_views import ExceptionView, ExceptionViews
-from ._results import _JSON, _OCTET_STREAM, _as_response, _json_body, _plain_response
-from ._sending import _close, _ok, own, send
+from ._exception_views import (
+    _HTTP_EXCEPTIONS,
+    _RAISED_RESPONSES,
+    ExceptionView,
+    ExceptionViews,
+    _logger,
+    log_error,
+)
+from ._results import _JSON, _OCTET_STREAM, _json_body, _plain_response
+from ._sending import _close, _ok, send
 from ._views import _class_view_method, _class_view_methods, _patterns, _refuse_async
 from .httpexceptions import (
     HTTPBadRequest,
-    HTTPException,
     HTTPForbidden,
-    HTTPInternalServerError,
     HTTPMethodNotAllowed,
     HTTPMovedPermanently,
     HTTPNotFound,
     HTTPPermanentRedirect,
-    _DebugServerError,
 )
-from .middleware import Middleware, _check_middleware
+from .middleware import (
+    Middleware,
+    _call_finished_callbacks,
+    _call_response_callbacks,
+    _chain,
+    _check_middleware,
+)
 from .request import TEXT_PLAIN, Request
-from .routing import ConfigurationError, Match, Route, Router, _describe
+from .routing import ConfigurationError, Match, Route, Router
 
 if TYPE_CHECKING:
-    import logging
-
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
     from .security import SecurityPolicy
@@ -57,27 +66,9 @@ if TYPE_CHECKING:
 __all__ = ["App", "ExceptionView", "View"]
 
 
-def _logger() -> logging.Logger:
-    """The ``httpx_views`` logger (configure it by that name).
-
-    Imported on first use: most requests log nothing, and the logging
-    package costs more to import than all of httpx_views.
-    """
-    import logging
-
-    return logging.getLogger("httpx_views")
-
-
 #: A view: called with the request, returns a response or a plain value.
 View = Callable[[Request], Any]
 ViewT = TypeVar("ViewT", bound=Callable[..., Any])
-
-# Both our exceptions and WebOb's are responses; ``webob.exc.HTTPException``
-# is the base of every WebOb HTTP exception (``wsgi_response`` is the response).
-_HTTP_EXCEPTIONS = (HTTPException, webob.exc.HTTPException)
-# What is the response when raised: the above, and any exception that is a
-# webob.Response (Pyramid's HTTP exceptions, an application's own class).
-_RAISED_RESPONSES = (webob.Response, webob.exc.HTTPException)
 
 # What may stay unquoted in a query string we copy into a Location header.
 _QUERY_SAFE = "/?:@!$&'()*+,;=%~"
@@ -134,9 +125,8 @@ class App:
             )
         self.router = Router()
         self.security_policy = security_policy
-        self.debug = debug
         self.max_body_size = max_body_size
-        self._exception_views = ExceptionViews()
+        self._exception_views = ExceptionViews(debug)
         self._middleware: list[Middleware] = []
         self._wsgi_middleware: list[tuple[Callable[..., Any], Any, Any]] = []
         self._frozen = False
@@ -144,6 +134,15 @@ class App:
         # _serve, and the middleware around _respond.
         self._wsgi: WSGIApplication = self._serve
         self._handle: Callable[[Request], WSGIApplication] = self._respond
+
+    @property
+    def debug(self) -> bool:
+        """Debug mode: tracebacks in 500 bodies, explained 404, 403 and 405."""
+        return self._exception_views.debug
+
+    @debug.setter
+    def debug(self, value: bool) -> None:
+        self._exception_views.debug = value
 
     # -- configuration ---------------------------------------------------------
 
@@ -405,9 +404,7 @@ class App:
         self._exception_views.freeze()
         handle: Callable[[Request], WSGIApplication] = self._respond
         if self._middleware:
-            handle = self._owned
-            for middleware in reversed(self._middleware):
-                handle = self._layer(middleware, handle)
+            handle = _chain(self._middleware, self._respond, self._exception_views)
         wsgi = self._serve
         for factory, args, kwargs in reversed(self._wsgi_middleware):
             wsgi = factory(wsgi, *args, **kwargs)
@@ -426,13 +423,15 @@ class App:
         attributes.update(environ=environ, app=self)
         response = self._handle(request)  # middleware, then _respond
         if "_response_callbacks" in attributes:
-            response = self._call_response_callbacks(request, response)
+            response = _call_response_callbacks(
+                request, response, self._exception_views
+            )
         try:
             return send(response, request, start_response)
         except Exception as exc:
             # A response that cannot be sent as it is (a header that would
             # split it, say) is a programming error: log it, answer 500.
-            self._log_error(request, exc)
+            log_error(request, exc)
             _close(response)
             # The server may have taken a first start_response call (and
             # refused its headers): PEP 3333 wants exc_info on a second one.
@@ -441,17 +440,17 @@ class App:
             def restart(status: str, headers: Any, _: Any = None) -> Any:
                 return start_response(status, headers, exc_info)
 
-            return self._server_error(exc)(environ, restart)
+            return self._exception_views.server_error(exc)(environ, restart)
         finally:
             if "_finished_callbacks" in attributes:
-                self._call_finished_callbacks(request)
+                _call_finished_callbacks(request)
 
     def _respond(self, request: Request) -> WSGIApplication:
         """Answer *request* by its route's view, or by the exception views."""
         try:
             return self._dispatch(request)
         except Exception as exc:
-            response = self._handle_exception(request, exc)
+            response = self._exception_views.answer(request, exc)
             # Its traceback holds this frame, which holds the exception (often
             # the response itself): a cycle only the garbage collector frees.
             exc.__traceback__ = None
@@ -504,7 +503,7 @@ class App:
                 )
                 _logger().info("405 %s", detail)
             # Returned rather than raised (the same, and cheaper).
-            return self._handle_exception(
+            return self._exception_views.answer(
                 request, HTTPMethodNotAllowed(detail=detail, allow=allow)
             )
         views = self._exception_views
@@ -528,7 +527,7 @@ class App:
                 f"{_patterns(self.router.routes) or 'none'}."
             )
             _logger().info("404 %s", detail)
-        return self._handle_exception(request, HTTPNotFound(detail=detail))
+        return self._exception_views.answer(request, HTTPNotFound(detail=detail))
 
     def _check_permission(
         self, request: Request, permission: str
@@ -547,13 +546,15 @@ class App:
         except Exception as exc:
             if isinstance(exc, _RAISED_RESPONSES):
                 raise  # a 401 with a challenge, say: the response
-            return self._internal_error(request, exc)
+            return self._exception_views.internal_error(request, exc)
         why = f"permission {permission!r} denied by the security policy"
         detail = None
         if self.debug:
             detail = f"Route {request.matched_route.pattern!r}: {why}."  # type: ignore[union-attr]
             _logger().info("403 %s", detail)
-        return self._handle_exception(request, HTTPForbidden(detail=detail, result=why))
+        return self._exception_views.answer(
+            request, HTTPForbidden(detail=detail, result=why)
+        )
 
     def _to_response(
         self, request: Request, result: Any, view: Callable[..., Any]
@@ -572,178 +573,6 @@ class App:
         if isinstance(result, webob.Response):
             if isinstance(result, _HTTP_EXCEPTIONS):
                 # Returned is the same as raised.
-                return self._handle_exception(request, result)
+                return self._exception_views.answer(request, result)
             return result
         return _plain_response(request, result, view)
-
-    # -- exceptions ------------------------------------------------------------
-
-    def _handle_exception(
-        self, request: Request, exc: BaseException
-    ) -> WSGIApplication:
-        attributes = request.__dict__
-        # What the failed view put in request.response (a status, a cookie)
-        # must not leak into the exception view's answer.
-        dropped = attributes.pop("_response", None)
-        if dropped is not None and dropped is not exc:
-            _close(dropped)
-        attributes["exception"] = exc
-        entry = self._exception_views.find(exc, request.environ)
-        if entry is not None:
-            return self._call_exception_view(request, entry, exc)
-        if isinstance(exc, webob.Response):
-            return exc
-        if isinstance(exc, webob.exc.HTTPException):
-            return exc.wsgi_response
-        return self._internal_error(request, exc)
-
-    def _internal_error(self, request: Request, exc: BaseException) -> WSGIApplication:
-        """Log *exc* and answer 500, as the views of the 500's classes say.
-
-        Only views registered for :class:`HTTPInternalServerError` or its
-        HTTP base classes answer here: they may brand the page, they cannot
-        hide the error. ``request.exception`` is the 500, caused by *exc*.
-        """
-        self._log_error(request, exc)
-        error = self._server_error(exc)
-        error.__cause__ = exc
-        request.__dict__["exception"] = error
-        entry = self._exception_views.server_error_view(request.environ)
-        if entry is not None:
-            response = self._call_exception_view(request, entry, error)
-        else:
-            response = error
-        exc.__traceback__ = None  # see _respond
-        return response
-
-    def _call_exception_view(
-        self, request: Request, entry: ExceptionView, exc: BaseException
-    ) -> WSGIApplication:
-        # What the exception view produces, raised or returned, is the
-        # response: it is never fed back to the exception views.
-        response: WSGIApplication
-        try:
-            result = entry.view(request)
-            if isinstance(result, webob.Response):
-                response = result
-            else:
-                response = _plain_response(request, result, entry.view)
-        except Exception as view_exc:
-            if isinstance(view_exc, _RAISED_RESPONSES):
-                view_exc.__traceback__ = None  # see _respond
-                response = _as_response(view_exc)
-            else:
-                self._log_error(request, view_exc)
-                response = HTTPInternalServerError()
-        # The exception may be a response with an iterable of its own, now
-        # replaced (a list, the usual body, needs no close: skip the call).
-        if exc is not response and type(getattr(exc, "_app_iter", None)) is not list:
-            _close(exc)
-        return response
-
-    # -- middleware and callbacks ------------------------------------------------
-
-    def _layer(
-        self, middleware: Middleware, call_next: Callable[[Request], Any]
-    ) -> Callable[[Request], webob.Response]:
-        """*middleware* around *call_next*, as the next layer out calls it."""
-
-        def answer(request: Request) -> webob.Response:
-            result: WSGIApplication
-            try:
-                result = middleware(request, call_next)
-            except Exception as exc:
-                result = self._handle_exception(request, exc)
-                exc.__traceback__ = None  # see _respond
-            else:
-                if result is request.__dict__.get("_own_response"):
-                    return result  # type: ignore[no-any-return]
-                if isinstance(result, _HTTP_EXCEPTIONS):
-                    # Returned is the same as raised, as for a view.
-                    result = self._handle_exception(request, result)
-                elif not isinstance(result, webob.Response):
-                    problem = TypeError(
-                        f"middleware {_describe(middleware)} returned "
-                        f"{type(result).__name__}, not a response"
-                    )
-                    result = self._handle_exception(request, problem)
-            return self._own(request, result)
-
-        return answer
-
-    def _owned(self, request: Request) -> webob.Response:
-        """The innermost ``call_next``: :meth:`_respond`, as this request's own."""
-        return self._own(request, self._respond(request))
-
-    def _own(self, request: Request, response: WSGIApplication) -> webob.Response:
-        """*response* as one only this request holds (see :func:`own`).
-
-        A response that cannot be sent becomes the App's plain 500, as it
-        does when it is sent (see :meth:`_serve`).
-        """
-        try:
-            return own(response, request)
-        except Exception as exc:
-            _close(response)
-            self._log_error(request, exc)
-            error = self._server_error(exc)
-            error.__cause__ = exc
-            request.__dict__["exception"] = error
-            exc.__traceback__ = None
-            return own(error, request)
-
-    def _call_response_callbacks(
-        self, request: Request, response: WSGIApplication
-    ) -> WSGIApplication:
-        """Call the response callbacks, in the order added, on the response.
-
-        One that fails is logged and makes the answer the App's 500; the
-        rest are not called, since the response they were for is not sent.
-        """
-        callbacks = request.__dict__["_response_callbacks"]
-        owned = self._own(request, response)
-        try:
-            while callbacks:  # a callback may add another
-                callbacks.pop(0)(request, owned)
-        except Exception as exc:
-            _close(owned)
-            return self._internal_error(request, exc)
-        return owned
-
-    def _call_finished_callbacks(self, request: Request) -> None:
-        """Call the finished callbacks, in the order added; log any failure."""
-        callbacks = request.__dict__["_finished_callbacks"]
-        while callbacks:
-            try:
-                callbacks.pop(0)(request)
-            except Exception as exc:
-                self._log_error(request, exc)
-                exc.__traceback__ = None
-
-    def _log_error(self, request: Request, exc: BaseException) -> None:
-        environ = request.environ
-        _logger().error(
-            # %r: a path may hold CR or LF, which must not forge log lines.
-            "%s %r failed: %s: %s",
-            environ.get("REQUEST_METHOD"),
-            environ.get("PATH_INFO"),
-            type(exc).__name__,
-            _safe_str(exc),
-            exc_info=exc,
-        )
-
-    def _server_error(self, exc: BaseException) -> HTTPInternalServerError:
-        if not self.debug:
-            return HTTPInternalServerError()
-        import traceback  # only in debug mode: slow to import
-
-        trace = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-        return _DebugServerError(detail=trace)
-
-
-def _safe_str(exc: BaseException) -> str:
-    """``str(exc)``, or a stand-in when the exception cannot say it."""
-    try:
-        return str(exc)
-    except Exception:
-        return f"<{type(exc).__name__}: str() failed>"

@@ -1,4 +1,4 @@
-"""Middleware: code that runs around every request the App answers.
+"""Middleware and request callbacks: code around every request.
 
 A middleware is a function of the request and ``call_next``, which runs
 the rest of the App -- the middleware registered after it, routing, the
@@ -32,14 +32,22 @@ instance: ``app.add_middleware(Transactions(pool))``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import webob
+import webob.exc
 
+from ._exception_views import _HTTP_EXCEPTIONS, log_error
+from ._sending import _close, own
 from ._views import _refuse_async
 from .request import Request
 from .routing import ConfigurationError, _describe
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIApplication
+
+    from ._exception_views import ExceptionViews
 
 __all__ = ["CallNext", "Middleware"]
 
@@ -66,3 +74,98 @@ def _check_middleware(middleware: Any) -> None:
             f"not {middleware!r}"
         )
     _refuse_async(middleware, "middleware")
+
+
+def _chain(
+    middleware: Sequence[Middleware],
+    respond: Callable[[Request], WSGIApplication],
+    views: ExceptionViews,
+) -> CallNext:
+    """*middleware* around *respond*, the first outermost: the App's answer."""
+
+    def innermost(request: Request) -> webob.Response:
+        return _own(request, respond(request), views)
+
+    call_next: CallNext = innermost
+    for each in reversed(middleware):
+        call_next = _layer(each, call_next, views)
+    return call_next
+
+
+def _layer(
+    middleware: Middleware, call_next: CallNext, views: ExceptionViews
+) -> CallNext:
+    """*middleware* around *call_next*, as the next layer out calls it."""
+
+    def answer(request: Request) -> webob.Response:
+        result: WSGIApplication
+        try:
+            result = middleware(request, call_next)
+        except Exception as exc:
+            result = views.answer(request, exc)
+            exc.__traceback__ = None  # see App._respond
+        else:
+            if result is request.__dict__.get("_own_response"):
+                return result  # type: ignore[no-any-return]
+            if isinstance(result, _HTTP_EXCEPTIONS):
+                # Returned is the same as raised, as for a view.
+                result = views.answer(request, result)
+            elif not isinstance(result, webob.Response):
+                problem = TypeError(
+                    f"middleware {_describe(middleware)} returned "
+                    f"{type(result).__name__}, not a response"
+                )
+                result = views.answer(request, problem)
+        return _own(request, result, views)
+
+    return answer
+
+
+def _own(
+    request: Request, response: WSGIApplication, views: ExceptionViews
+) -> webob.Response:
+    """*response* as one only this request holds (see :func:`own`).
+
+    A response that cannot be sent becomes the App's plain 500, as it
+    does when it is sent (see ``App._serve``).
+    """
+    try:
+        return own(response, request)
+    except Exception as exc:
+        _close(response)
+        log_error(request, exc)
+        error = views.server_error(exc)
+        error.__cause__ = exc
+        request.__dict__["exception"] = error
+        exc.__traceback__ = None
+        return own(error, request)
+
+
+def _call_response_callbacks(
+    request: Request, response: WSGIApplication, views: ExceptionViews
+) -> WSGIApplication:
+    """Call the response callbacks, in the order added, on the response.
+
+    One that fails is logged and makes the answer the App's 500; the rest
+    are not called, since the response they were for is not sent.
+    """
+    callbacks = request.__dict__["_response_callbacks"]
+    owned = _own(request, response, views)
+    try:
+        while callbacks:  # a callback may add another
+            callbacks.pop(0)(request, owned)
+    except Exception as exc:
+        _close(owned)
+        return views.internal_error(request, exc)
+    return owned
+
+
+def _call_finished_callbacks(request: Request) -> None:
+    """Call the finished callbacks, in the order added; log any failure."""
+    callbacks = request.__dict__["_finished_callbacks"]
+    while callbacks:
+        try:
+            callbacks.pop(0)(request)
+        except Exception as exc:
+            log_error(request, exc)
+            exc.__traceback__ = None
