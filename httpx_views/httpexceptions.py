@@ -44,7 +44,7 @@ import webob
 from webob.acceptparse import AcceptValidHeader, create_accept_header
 from webob.response import EmptyResponse
 
-from .response import Response
+from .response import Response, _add_vary
 
 __all__ = [
     "HTTPAccepted",
@@ -288,23 +288,8 @@ def _choose_media_type(header: str) -> str:
 
 
 def _vary_accept(headers: list[tuple[str, str]]) -> None:
-    """Say in *headers* that the body depends on ``Accept``, unless they do.
-
-    ``Accept`` joins the first ``Vary`` header, or a ``Vary`` is added.
-    """
-    first_vary = -1
-    for index, (name, value) in enumerate(headers):
-        if name.lower() == "vary":
-            tokens = {token.strip().lower() for token in value.split(",")}
-            if "accept" in tokens or "*" in tokens:
-                return
-            if first_vary < 0:
-                first_vary = index
-    if first_vary < 0:
-        headers.append(_VARY_ACCEPT)
-    else:
-        name, value = headers[first_vary]
-        headers[first_vary] = (name, f"{value}, Accept")
+    """Say in *headers* that the body depends on ``Accept``, unless they do."""
+    _add_vary(headers, "Accept")
 
 
 def _length(body: bytes) -> tuple[str, str]:

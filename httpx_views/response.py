@@ -434,6 +434,28 @@ def _remove(headers: list[tuple[str, str]], lowered: str) -> None:
             del headers[index]
 
 
+def _add_vary(headers: list[tuple[str, str]], field: str) -> None:
+    """Say in *headers* that the answer depends on the request's *field*.
+
+    *field* joins the first ``Vary`` header (an empty one becomes it), or a
+    ``Vary`` is added; nothing changes when one lists it already, or ``*``.
+    """
+    lowered = field.lower()
+    first = -1
+    for index, (name, value) in enumerate(headers):
+        if name.lower() == "vary":
+            tokens = {token.strip().lower() for token in value.split(",")}
+            if lowered in tokens or "*" in tokens:
+                return
+            if first < 0:
+                first = index
+    if first < 0:
+        headers.append(("Vary", field))
+    else:
+        name, value = headers[first]
+        headers[first] = (name, f"{value}, {field}" if value.strip() else field)
+
+
 def _replace(headers: list[tuple[str, str]], name: str, value: str) -> None:
     """``headers[name] = value``: remove every *name*, then append it."""
     _remove(headers, name.lower())

@@ -42,7 +42,7 @@ from hypothesis import strategies as st
 from webob.cachecontrol import CacheControl
 from webob.multidict import MultiDict
 
-from httpx_views.response import Response
+from httpx_views.response import Response, _add_vary
 
 # Deterministic and bounded: the same examples on every run, no database.
 BOUNDED = settings(max_examples=300, deadline=None, derandomize=True, database=None)
@@ -798,3 +798,29 @@ def test_a_head_response_closes_the_body(cls: type[webob.Response]) -> None:
     body = ClosingBody()
     call(cls(app_iter=body), "HEAD", {})
     assert body.closed
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ([], [("Vary", "Origin")]),
+        ([("Vary", "Accept")], [("Vary", "Accept, Origin")]),
+        ([("vary", "accept, ORIGIN")], [("vary", "accept, ORIGIN")]),
+        ([("Vary", "*")], [("Vary", "*")]),
+        ([("Vary", "")], [("Vary", "Origin")]),
+        (
+            [("Vary", "Accept"), ("X-A", "1"), ("Vary", "Cookie")],
+            [("Vary", "Accept, Origin"), ("X-A", "1"), ("Vary", "Cookie")],
+        ),
+        (
+            [("Vary", "Accept"), ("Vary", " origin")],
+            [("Vary", "Accept"), ("Vary", " origin")],
+        ),
+    ],
+)
+def test_add_vary_joins_the_first_vary_once(
+    before: list[tuple[str, str]], after: list[tuple[str, str]]
+) -> None:
+    headers = list(before)
+    _add_vary(headers, "Origin")
+    assert headers == after
