@@ -724,3 +724,92 @@ def test_streamed_body_of_a_head_answer_is_closed() -> None:
     app.add_middleware(lambda request, call_next: call_next(request))
     TestApp(app, lint=True).head("/stream")
     assert body.closed
+
+
+# -- answers that cannot be sent, met on the way out -----------------------------------
+
+
+def test_middlewares_answer_that_cannot_be_sent_is_a_500_outer_ones_see() -> None:
+    app = App(debug=True)
+    app.add_route("/hello", lambda request: "Hello")
+    causes: list[BaseException | None] = []
+
+    @app.middleware
+    def outer(request: Request, call_next: CallNext) -> webob.Response:
+        response = call_next(request)
+        causes.append(request.exception.__cause__ if request.exception else None)
+        return response
+
+    @app.middleware
+    def redirect_to_nowhere(request: Request, call_next: CallNext) -> webob.Response:
+        return Response(status=302)  # no Location: a loop for the client
+
+    response = TestApp(app, lint=True).get("/hello", status=500)
+    assert isinstance(causes[0], ValueError)
+    assert b"needs a Location header" in response.body  # debug: the traceback
+
+
+def test_streamed_body_of_an_answer_that_cannot_be_sent_is_closed() -> None:
+    app = App()
+    body = _Closing()
+    app.add_route("/", lambda request: Response(app_iter=body, status=302))
+    app.add_middleware(lambda request, call_next: call_next(request))
+    TestApp(app, lint=True).get("/", status=500)
+    assert body.closed
+
+
+def test_response_callback_on_an_answer_that_cannot_be_sent_gets_the_500() -> None:
+    app = App()
+    statuses: list[int] = []
+
+    @app.route("/")
+    def view(request: Request) -> Response:
+        request.add_response_callback(
+            lambda request, response: statuses.append(response.status_code)
+        )
+        return Response(status=301)
+
+    assert send(app, "/").status == 500
+    assert statuses == [500]
+
+
+def test_streamed_body_is_closed_when_a_response_callback_fails() -> None:
+    app = App()
+    body = _Closing()
+
+    @app.route("/")
+    def view(request: Request) -> Response:
+        request.add_response_callback(lambda request, response: 1 / 0)
+        return Response(app_iter=body)
+
+    TestApp(app, lint=True).get("/", status=500)
+    assert body.closed
+
+
+def test_finished_callback_is_given_the_request() -> None:
+    app = App()
+    seen: list[str] = []
+
+    @app.route("/done")
+    def view(request: Request) -> str:
+        request.add_finished_callback(lambda request: seen.append(request.path_info))
+        return "ok"
+
+    TestApp(app, lint=True).get("/done")
+    assert seen == ["/done"]
+
+
+@pytest.mark.parametrize(
+    ("middleware", "message"),
+    [
+        (_Counter, "middleware test_middleware._Counter is a class"),
+        (_async_middleware, "middleware test_middleware._async_middleware is async"),
+    ],
+    ids=["class", "async"],
+)
+def test_refused_middleware_is_named_in_the_error(
+    middleware: Any, message: str
+) -> None:
+    with pytest.raises(ConfigurationError) as info:
+        App().add_middleware(middleware)
+    assert str(info.value).startswith(message)
