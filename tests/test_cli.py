@@ -145,6 +145,21 @@ def test_cli_routes_exception_view_for_any_exception(tmp_path: Path) -> None:
     assert re.search(r"KeyError\s+/api\s+web\.missing\s+-", result.stdout)
 
 
+def test_cli_routes_takes_an_app_with_middleware_of_both_kinds(tmp_path: Path) -> None:
+    # WSGI middleware installed inside the App leaves the App the target.
+    (tmp_path / "web.py").write_text(
+        "from werkzeug.middleware.proxy_fix import ProxyFix\n"
+        "from httpx_views import App\n"
+        "app = App()\n"
+        "app.add_wsgi_middleware(ProxyFix, x_for=1)\n"
+        "app.add_middleware(lambda request, call_next: call_next(request))\n"
+        "app.add_route('/notes', lambda request: [], name='notes')\n"
+    )
+    result = run("routes", "web.py", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"ANY\s+/notes\s+notes\s+web\.<lambda>\s+-", result.stdout)
+
+
 def test_cli_routes_module_target_from_current_folder(tmp_path: Path) -> None:
     # The console script, unlike python -m, does not put the current
     # folder on the path by itself.
