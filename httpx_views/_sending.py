@@ -89,6 +89,19 @@ def send(
     environ = request.environ
     if type(response) is _Body:
         return response(environ, start_response)
+    checked = request.__dict__.get("_checked")
+    if checked is not None and checked[0] is response:
+        owned, status, headers, app_iter = checked
+        if (
+            owned._status == status
+            and owned._headerlist == headers
+            and owned._app_iter is app_iter
+            and not owned.conditional_response
+        ):
+            # What own() made, checked and captured, and nothing changed
+            # since; the copy of its headers is the server's to keep.
+            start_response(status, headers)
+            return app_iter  # type: ignore[no-any-return]
     sent = _checked(response, request)  # type: ignore[arg-type]
     iterable = sent(environ, start_response)
     if sent is not response:
@@ -113,6 +126,9 @@ def own(response: WSGIApplication, request: Request) -> Response:
     this request holds. The one made last for this request is passed on
     as it is (a middleware that returns what ``call_next`` gave it).
 
+    What it captured has passed :func:`send`'s checks: :func:`send` sends
+    it again without them, unless its status, headers or body changed.
+
     :raises ValueError: as :func:`send` does.
     """
     attributes = request.__dict__
@@ -120,8 +136,10 @@ def own(response: WSGIApplication, request: Request) -> Response:
     if response is owned:
         return owned
     if type(response) is _Body:
-        # Its header list was made for this request: no copy needed.
-        owned = _sent_as(response.status, response.headerlist, [response.body])
+        # Its header list was made for this request: no copy needed. Its
+        # answer to HEAD is no body, as a captured one is.
+        body = [] if request.environ["REQUEST_METHOD"] == "HEAD" else [response.body]
+        owned = _sent_as(response.status, response.headerlist, body)
     else:
         sent: list[Any] = []
 
@@ -132,6 +150,13 @@ def own(response: WSGIApplication, request: Request) -> Response:
         status, headers = sent
         owned = _sent_as(status, list(headers), app_iter)
     attributes["_own_response"] = owned
+    # A copy of the headers: a middleware may change the list in place.
+    attributes["_checked"] = (
+        owned,
+        owned._status,
+        list(owned._headerlist),
+        owned._app_iter,
+    )
     return owned
 
 

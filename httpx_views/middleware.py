@@ -84,7 +84,11 @@ def _chain(
     """*middleware* around *respond*, the first outermost: the App's answer."""
 
     def innermost(request: Request) -> webob.Response:
-        return _own(request, respond(request), views)
+        response = respond(request)
+        try:
+            return own(response, request)
+        except Exception as exc:
+            return _unsendable(request, response, exc, views)
 
     call_next: CallNext = innermost
     for each in reversed(middleware):
@@ -105,8 +109,8 @@ def _layer(
             result = views.answer(request, exc)
             exc.__traceback__ = None  # see App._respond
         else:
-            if result is request.__dict__.get("_own_response"):
-                return result  # type: ignore[no-any-return]
+            if result is request._own_response:
+                return result
             if isinstance(result, _HTTP_EXCEPTIONS):
                 # Returned is the same as raised, as for a view.
                 result = views.answer(request, result)
@@ -116,29 +120,32 @@ def _layer(
                     f"{type(result).__name__}, not a response"
                 )
                 result = views.answer(request, problem)
-        return _own(request, result, views)
+        try:
+            return own(result, request)
+        except Exception as exc:
+            return _unsendable(request, result, exc, views)
 
     return answer
 
 
-def _own(
-    request: Request, response: WSGIApplication, views: ExceptionViews
+def _unsendable(
+    request: Request,
+    response: WSGIApplication,
+    exc: Exception,
+    views: ExceptionViews,
 ) -> webob.Response:
-    """*response* as one only this request holds (see :func:`own`).
+    """The App's plain 500 for *response*, which :func:`own` could not send.
 
-    A response that cannot be sent becomes the App's plain 500, as it
-    does when it is sent (see ``App._serve``).
+    As when the App sends it (see ``App._serve``): logged, never answered
+    by an exception view.
     """
-    try:
-        return own(response, request)
-    except Exception as exc:
-        _close(response)
-        log_error(request, exc)
-        error = views.server_error(exc)
-        error.__cause__ = exc
-        request.__dict__["exception"] = error
-        exc.__traceback__ = None
-        return own(error, request)
+    _close(response)
+    log_error(request, exc)
+    error = views.server_error(exc)
+    error.__cause__ = exc
+    request.__dict__["exception"] = error
+    exc.__traceback__ = None
+    return own(error, request)
 
 
 def _call_response_callbacks(
@@ -150,7 +157,11 @@ def _call_response_callbacks(
     are not called, since the response they were for is not sent.
     """
     callbacks = request.__dict__["_response_callbacks"]
-    owned = _own(request, response, views)
+    owned: webob.Response
+    try:
+        owned = own(response, request)
+    except Exception as exc:
+        owned = _unsendable(request, response, exc, views)
     try:
         while callbacks:  # a callback may add another
             callbacks.pop(0)(request, owned)

@@ -71,6 +71,9 @@ class Request(webob.Request):
     app: App | None = None
 
     _response: webob.Response | None = None
+    # The response made for this request alone, which middleware may change
+    # in place (see _sending.own).
+    _own_response: webob.Response | None = None
     _identity: Any = _UNSET
 
     @property

@@ -401,13 +401,13 @@ def _sent_as(
     than the rest of making the response.
     """
     response = Response.__new__(Response)
-    vars(response).update(
-        _status=status,
-        _headers=None,
-        _headerlist=headerlist,
-        _app_iter=app_iter,
-        conditional_response=False,
-    )
+    response.__dict__ = {
+        "_status": status,
+        "_headers": None,
+        "_headerlist": headerlist,
+        "_app_iter": app_iter,
+        "conditional_response": False,
+    }
     return response
 
 
