@@ -21,6 +21,7 @@ body limit (``_body_limit``) and class-based views (``_views``).
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 from urllib.parse import quote
@@ -130,6 +131,9 @@ class App:
         self._middleware: list[Middleware] = []
         self._wsgi_middleware: list[tuple[Callable[..., Any], Any, Any]] = []
         self._frozen = False
+        # Held while the configuration freezes: the first requests may come
+        # in on several threads at once, and it must happen once.
+        self._freezing = threading.Lock()
         # Set when the configuration freezes: the WSGI middleware around
         # _serve, and the middleware around _respond.
         self._wsgi: WSGIApplication = self._serve
@@ -400,16 +404,20 @@ class App:
         return self._wsgi(environ, start_response)
 
     def _freeze(self) -> None:
-        self.router.freeze()
-        self._exception_views.freeze()
-        handle: Callable[[Request], WSGIApplication] = self._respond
-        if self._middleware:
-            handle = _chain(self._middleware, self._respond, self._exception_views)
-        wsgi = self._serve
-        for factory, args, kwargs in reversed(self._wsgi_middleware):
-            wsgi = factory(wsgi, *args, **kwargs)
-        self._handle, self._wsgi = handle, wsgi
-        self._frozen = True
+        with self._freezing:
+            if self._frozen:
+                return  # another thread's first request froze it
+            self.router.freeze()
+            self._exception_views.freeze()
+            handle: Callable[[Request], WSGIApplication] = self._respond
+            if self._middleware:
+                views = self._exception_views
+                handle = _chain(self._middleware, self._respond, views)
+            wsgi = self._serve
+            for factory, args, kwargs in reversed(self._wsgi_middleware):
+                wsgi = factory(wsgi, *args, **kwargs)
+            self._handle, self._wsgi = handle, wsgi
+            self._frozen = True
 
     def _serve(
         self, environ: WSGIEnvironment, start_response: StartResponse

@@ -8,7 +8,10 @@ with its lint on, or through ``harness.serve`` (``wsgiref.validate``).
 from __future__ import annotations
 
 import re
+import threading
+import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -813,3 +816,49 @@ def test_refused_middleware_is_named_in_the_error(
     with pytest.raises(ConfigurationError) as info:
         App().add_middleware(middleware)
     assert str(info.value).startswith(message)
+
+
+def test_first_requests_on_many_threads_build_the_middleware_once() -> None:
+    app = _app()
+    built: list[int] = []
+
+    def slow_factory(inner: Any) -> Any:
+        built.append(1)
+        time.sleep(0.05)  # a window for another thread's first request
+        return inner
+
+    app.add_wsgi_middleware(slow_factory)
+    start = threading.Barrier(8)
+
+    def first_request() -> int:
+        start.wait(timeout=5)
+        return send(app, "/hello").status
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(lambda _: first_request(), range(8)))
+    assert statuses == [200] * 8
+    assert built == [1]
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_status_a_middleware_sets_is_sent_with_what_it_implies(method: str) -> None:
+    app = _app()
+
+    @app.middleware
+    def not_modified(request: Request, call_next: CallNext) -> webob.Response:
+        response = call_next(request)
+        response.status_code = 304
+        return response
+
+    served = send(app, "/hello", method)
+    assert (served.status, served.body) == (304, b"")
+    assert served.header("Content-Length") is None
+
+
+def test_plain_answer_to_head_through_middleware_has_no_body() -> None:
+    app = _app()
+    _tagging(app)
+    client = TestApp(app, lint=True)
+    head = client.head("/hello")
+    assert (head.body, head.headers["Content-Length"]) == (b"", "5")
+    assert client.get("/hello").body == b"Hello"
