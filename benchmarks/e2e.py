@@ -319,6 +319,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for scenario in scenarios:
         if scenario.method != "GET":
             parser.error(f"{scenario.name}: wrk sends GET only here")
+        if scenario.middleware:
+            # Its app is another instance, which each server would serve too.
+            parser.error(f"{scenario.name}: measured in-process only (run.py)")
 
     def log(message: str) -> None:
         print(message, file=sys.stderr, flush=True)

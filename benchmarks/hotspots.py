@@ -15,6 +15,7 @@ Usage, from the repository root::
     python benchmarks/hotspots.py                         # httpx_views
     python benchmarks/hotspots.py --scenarios nope --routes 1000 --top 25
     python benchmarks/hotspots.py --instructions --contestants httpx_views,falcon
+    python benchmarks/hotspots.py --instructions --scenarios hello,middleware
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ if ROOT not in sys.path:  # run as a script: make ``benchmarks`` importable
     sys.path.insert(0, ROOT)
 
 from benchmarks import scenarios as sc  # noqa: E402
-from benchmarks.run import markdown_table, time_batch  # noqa: E402
+from benchmarks.run import MIDDLEWARE, RATIO, markdown_table, time_batch  # noqa: E402
 
 
 def _where(key: tuple[str, int, str]) -> str:
@@ -131,8 +132,8 @@ def _cachegrind(valgrind: str, *args: str) -> int:
 def loop(contestant: str, scenario: str, routes: int, count: int) -> None:
     """Build, check and send *count* requests: what Valgrind counts."""
     warnings.simplefilter("ignore", DeprecationWarning)
-    app = sc.load(contestant).make_app(routes)
     chosen = sc.SCENARIOS[scenario]
+    app = sc.build(contestant, chosen, routes)
     expected = sc.check(app, chosen)
     _, wrong = time_batch(app, chosen.environ(), count, expected)
     if wrong:
@@ -174,17 +175,28 @@ def count_instructions(
     routes: int,
     count: int,
 ) -> str:
-    """Instructions per request: a run of *count* requests minus a run of 1."""
+    """Instructions per request: a run of *count* requests minus a run of 1.
+
+    With both ``hello`` and ``middleware``, a last row gives their ratio.
+    """
     valgrind = _valgrind()
-    rows = []
+    counts: dict[str, dict[str, float]] = {}
     for scenario in scenarios:
-        row = [f"{scenario.name}@{routes}" if scenario.scales else scenario.name]
+        per_request = counts.setdefault(scenario.name, {})
         for name in contestants:
             print(f"  {name} {scenario.name} ...", file=sys.stderr, flush=True)
             one = _loop_instructions(valgrind, name, scenario.name, routes, 1)
             many = _loop_instructions(valgrind, name, scenario.name, routes, count + 1)
-            row.append(f"{(many - one) / count:,.0f}")
-        rows.append(row)
+            per_request[name] = (many - one) / count
+    rows = [
+        [f"{scenario.name}@{routes}" if scenario.scales else scenario.name]
+        + [f"{counts[scenario.name][name]:,.0f}" for name in contestants]
+        for scenario in scenarios
+    ]
+    if "hello" in counts and MIDDLEWARE in counts:
+        hello, middleware = counts["hello"], counts[MIDDLEWARE]
+        ratios = [f"{middleware[name] / hello[name]:.2f}" for name in contestants]
+        rows.append([RATIO, *ratios])
     return markdown_table(["instructions/request", *contestants], rows)
 
 
@@ -224,8 +236,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(count_instructions(contestants, scenarios, args.routes, count))
         return 0
     for name in contestants:
-        app = sc.load(name).make_app(args.routes)
+        apps: dict[bool, sc.WSGIApp] = {}  # built once, with middleware or not
         for scenario in scenarios:
+            if scenario.middleware not in apps:
+                apps[scenario.middleware] = sc.build(name, scenario, args.routes)
+            app = apps[scenario.middleware]
             print(f"\n## {name} {scenario.name} ({args.routes} filler routes)\n")
             count = args.requests or 20000
             print(profile(app, scenario, count, args.top, args.sort))

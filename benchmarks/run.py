@@ -11,8 +11,10 @@ Cells are timed in batches of about ``--batch-ms``, and each round times one
 batch of every cell, contestants in a fresh random order per scenario, so a
 machine that slows down mid-run slows everyone alike. Reported: the median
 over rounds in microseconds per request, the spread (IQR) and ratios that
-hold within one run. The run also times, in fresh interpreters, importing
-each contestant and building its app with 100 routes.
+hold within one run, among them each contestant's ``middleware / hello``:
+what three no-op middlewares add to a ``hello``, both timed in the same
+rounds. The run also times, in fresh interpreters, importing each
+contestant and building its app with 100 routes.
 
 Usage, from the repository root::
 
@@ -20,6 +22,7 @@ Usage, from the repository root::
     python benchmarks/run.py --quick         # a rough look, ~30 seconds
     python benchmarks/run.py --scenarios realistic --startup-runs 0
     python benchmarks/run.py --contestants httpx_views,falcon --scenarios hello
+    python benchmarks/run.py --scenarios hello,middleware --startup-runs 0
     python benchmarks/run.py --startup-only  # only import + build times
 """
 
@@ -55,6 +58,9 @@ ROUTE_COUNTS = (0, 100, 1000)
 FALCON, WEBOB, OURS = "falcon", "webob", "httpx_views"
 #: Scenarios whose cost the goals compare with our own ``hello``.
 EXCEPTION_SCENARIOS = ("buy", "returned", "secret", "nope")
+#: ``hello`` through no-op middleware, compared with each contestant's ``hello``.
+MIDDLEWARE = "middleware"
+RATIO = "middleware / hello"
 #: Modules imported before any timing, so the first cell pays for no import.
 _PRELOAD = ("json", "waitress.buffers")
 
@@ -219,29 +225,42 @@ def plan(
     """Build the apps and one cell per contestant, scenario and route count.
 
     Every scenario runs at the first route count; the others only repeat the
-    scenarios whose cost may depend on the number of routes.
+    scenarios whose cost may depend on the number of routes. The scenarios
+    share one app per contestant and route count, but for the middleware
+    group's, which has its own (the others' stays without middleware).
     """
     cells = []
     for index, routes in enumerate(route_counts):
         wanted = [s for s in scenarios if index == 0 or s.scales]
-        if not wanted:
-            continue
         for name in contestants:
-            app: sc.WSGIApp | None = None
-            error = None
-            started = time.perf_counter()
-            try:
-                app = sc.load(name).make_app(routes)
-            except Exception as exc:
-                error = f"build failed: {type(exc).__name__}: {exc}"
-                log(f"  {name} with {routes} routes: {error}")
-            seconds = time.perf_counter() - started
-            if seconds > 0.2:
-                log(f"  built {name} with {routes} routes in {seconds:.1f}s")
+            apps: dict[bool, tuple[sc.WSGIApp | None, str | None]] = {}
             for scenario in wanted:
+                if scenario.middleware not in apps:
+                    apps[scenario.middleware] = _build(name, scenario, routes, log)
+                app, error = apps[scenario.middleware]
                 base = scenario.environ()
                 cells.append(Cell(name, scenario, routes, app, base, error=error))
     return cells
+
+
+def _build(
+    name: str, scenario: sc.Scenario, routes: int, log: Callable[[str], None]
+) -> tuple[sc.WSGIApp | None, str | None]:
+    """Build the app *scenario* goes to; return it, or why it failed."""
+    what = f"{name} with {routes} routes"
+    if scenario.middleware:
+        what += " and no-op middleware"
+    started = time.perf_counter()
+    try:
+        app = sc.build(name, scenario, routes)
+    except Exception as exc:
+        error = f"build failed: {type(exc).__name__}: {exc}"
+        log(f"  {what}: {error}")
+        return None, error
+    seconds = time.perf_counter() - started
+    if seconds > 0.2:
+        log(f"  built {what} in {seconds:.1f}s")
+    return app, None
 
 
 def run_rounds(
@@ -503,8 +522,18 @@ class Results:
             return None
         return markdown_table([f"{OURS}", "x own hello"], rows)
 
+    def middleware_table(self) -> str | None:
+        """``middleware / hello`` for every contestant: what the middleware adds."""
+        if MIDDLEWARE not in self.rows or "hello" not in self.rows:
+            return None
+        row = [
+            _fmt(self.ratio(MIDDLEWARE, name, name, "hello"))
+            for name in self.contestants
+        ]
+        return markdown_table(["no-op middleware", *self.contestants], [[RATIO, *row]])
+
     def goals(self, startup: dict[str, Startup]) -> list[tuple[str, str, bool]]:
-        """Issue 5's goals that this run can judge: (goal, measured, met)."""
+        """The goals that this run can judge: (goal, measured, met)."""
         out: list[tuple[str, str, bool]] = []
         if OURS not in self.contestants:
             return out
@@ -549,6 +578,13 @@ class Results:
                     for name in ("last", "nope")
                 },
                 1.15 + 1e-9,
+            )
+        if MIDDLEWARE in self.rows and "hello" in self.rows:
+            add(
+                f"{sc.SCENARIOS[MIDDLEWARE].about} at most 1.3x a bare hello "
+                f"({RATIO} <= 1.3)",
+                {RATIO: self.ratio(MIDDLEWARE, OURS, OURS, "hello")},
+                1.3 + 1e-9,
             )
         ours, pyramid = startup.get(OURS), startup.get("pyramid")
         if ours and pyramid and ours.imports and pyramid.imports:
@@ -786,6 +822,7 @@ def print_report(run: Run, stat: str) -> int:
         extras = (
             results.flatness_table(),
             results.own_table(),
+            results.middleware_table(),
             results.garbage_table(),
         )
         for extra in extras:
@@ -800,7 +837,7 @@ def print_report(run: Run, stat: str) -> int:
         print(startup_table(startup, 100))
     goals = results.goals(startup)
     if goals:
-        print("\nIssue 5 goals judged by this run:\n")
+        print("\nGoals judged by this run:\n")
         for goal, shown, met in goals:
             print(f"- [{'x' if met else ' '}] {goal}: {shown}")
     failed = [c for c in cells if c.error] + [s for s in startup.values() if s.error]

@@ -31,6 +31,7 @@ from .apps.common import (
     HELLO,
     ITEM_JSON,
     MAX_AGE,
+    NOOP_MIDDLEWARE,
     NOT_FOUND,
     SEARCH,
     SEARCH_QUERY,
@@ -61,6 +62,16 @@ def load(name: str) -> Any:
         known = ", ".join(CONTESTANTS)
         raise ValueError(f"unknown contestant {name!r} (known: {known})") from None
     return importlib.import_module(f"benchmarks.apps.{module}")
+
+
+def build(name: str, scenario: Scenario, routes: int = 0) -> WSGIApp:
+    """Build contestant *name*'s app that *scenario*'s request goes to.
+
+    It has *routes* filler routes; the ``middleware`` group's app runs
+    every request through the no-op middlewares too.
+    """
+    app: WSGIApp = load(name).make_app(routes, middleware=scenario.middleware)
+    return app
 
 
 # -- one request ----------------------------------------------------------------
@@ -359,9 +370,10 @@ def _big(answer: Answer) -> None:
 
 
 #: The scenarios' groups: views returning a plain value or raising a bare
-#: exception, and views that touch the request or the response as real
-#: views do.
-PLAIN, REALISTIC = "plain", "realistic"
+#: exception; views that touch the request or the response as real views
+#: do; and a plain view with no-op middleware around every request, sent
+#: to an app of its own (``make_app(middleware=True)``).
+PLAIN, REALISTIC, MIDDLEWARE = "plain", "realistic", "middleware"
 
 
 @dataclass(frozen=True)
@@ -380,6 +392,8 @@ class Scenario:
     #: The request body, and its ``Content-Type``.
     body: bytes = b""
     body_type: str | None = None
+    #: Whether it goes to the app with the no-op middlewares.
+    middleware: bool = False
 
     def environ(self) -> dict[str, Any]:
         """The environ of this scenario's request (see :func:`environ`)."""
@@ -463,13 +477,22 @@ SCENARIOS = {
         _realistic("cache", "/cache", 200, _cache, "Cache-Control + ETag"),
         _realistic("big", "/big", 200, _big, "a 1 MiB body"),
         _realistic("secret", "/secret", 401, _challenge, "raises 401 + challenge"),
+        Scenario(
+            "middleware",
+            "/hello",
+            200,
+            _text(HELLO),
+            f"hello through {NOOP_MIDDLEWARE} no-op middlewares",
+            group=MIDDLEWARE,
+            middleware=True,
+        ),
     ]
 }
 
 #: Group name -> the names of its scenarios, in table order.
 GROUPS = {
     group: [name for name, scenario in SCENARIOS.items() if scenario.group == group]
-    for group in (PLAIN, REALISTIC)
+    for group in (PLAIN, REALISTIC, MIDDLEWARE)
 }
 
 

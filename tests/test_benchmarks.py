@@ -7,16 +7,18 @@ silently measure a broken app, using the runner's own checks.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import time
 from email.utils import formatdate
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import pytest
 
-from benchmarks import run
+from benchmarks import hotspots, run
 from benchmarks import scenarios as sc
 from benchmarks.apps import common
 
@@ -25,11 +27,19 @@ ROOT = Path(__file__).resolve().parent.parent
 SCALING = [s for s in sc.SCENARIOS.values() if s.scales]
 
 
+def _app_for(contestant: str, scenario: sc.Scenario) -> sc.WSGIApp:
+    """The app *scenario* goes to: the module's own, or one with middleware."""
+    if scenario.middleware:
+        return sc.build(contestant, scenario)
+    app: sc.WSGIApp = sc.load(contestant).app
+    return app
+
+
 @pytest.mark.parametrize("contestant", list(sc.CONTESTANTS))
 @pytest.mark.parametrize("name", list(sc.SCENARIOS))
 def test_benchmark_app_answers_scenario(contestant: str, name: str) -> None:
-    app = sc.load(contestant).app
     scenario = sc.SCENARIOS[name]
+    app = _app_for(contestant, scenario)
     sc.check(app, scenario)
     # Timed answers are compared with the first: it must be repeatable.
     expected = sc.call(app, scenario.environ())
@@ -46,6 +56,51 @@ def test_benchmark_app_answers_with_many_routes(contestant: str, routes: int) ->
     # The filler routes are real routes, served by the users view.
     answer = sc.call(app, sc.environ(f"/r{routes - 1}/{common.USER_ID}"))
     sc.SCENARIOS["users"].verify(answer)
+
+
+def _own_calls(contestant: str, app: sc.WSGIApp, scenario: sc.Scenario) -> int:
+    """Count the calls to the contestant module's functions in one request.
+
+    The request is sent once first: some frameworks finish building on
+    the first request (Bottle applies its plugins then).
+    """
+    sc.call(app, scenario.environ())
+    filename = sc.load(contestant).__file__
+    calls = 0
+
+    def profile(frame: FrameType, event: str, arg: object) -> None:
+        nonlocal calls
+        if event == "call" and frame.f_code.co_filename == filename:
+            calls += 1
+
+    sys.setprofile(profile)
+    try:
+        sc.call(app, scenario.environ())
+    finally:
+        sys.setprofile(None)
+    return calls
+
+
+#: Calls each no-op middleware adds to a request in the contestant's own
+#: code: one, or a pair of hooks (before and after the view).
+CALLS_PER_MIDDLEWARE = {
+    "bare": 1,
+    "webob": 1,
+    "httpx_views": 1,
+    "falcon": 2,
+    "bottle": 1,
+    "pyramid": 1,
+    "flask": 2,
+}
+
+
+@pytest.mark.parametrize("contestant", list(sc.CONTESTANTS))
+def test_benchmark_middleware_app_runs_every_middleware(contestant: str) -> None:
+    hello, middleware = sc.SCENARIOS["hello"], sc.SCENARIOS["middleware"]
+    plain = _own_calls(contestant, sc.build(contestant, hello), hello)
+    wrapped = _own_calls(contestant, sc.build(contestant, middleware), middleware)
+    assert plain > 0  # the view, at least: the count sees the module's code
+    assert wrapped - plain == common.NOOP_MIDDLEWARE * CALLS_PER_MIDDLEWARE[contestant]
 
 
 def _app(status: str, headers: list[tuple[str, str]], body: bytes) -> sc.WSGIApp:
@@ -338,7 +393,9 @@ def test_benchmark_cyclic_garbage_counts_cycles() -> None:
         ("realistic", sc.GROUPS["realistic"]),
         ("secret,realistic,hello", [*sc.GROUPS["realistic"], "hello"]),
         ("all", list(sc.SCENARIOS)),
-        ("plain,realistic", list(sc.SCENARIOS)),
+        ("middleware", ["middleware"]),
+        ("hello,middleware", ["hello", "middleware"]),
+        ("plain,realistic,middleware", list(sc.SCENARIOS)),
     ],
 )
 def test_benchmark_pick_scenarios_expands_groups(value: str, names: list[str]) -> None:
@@ -355,6 +412,90 @@ def test_benchmark_groups_cover_every_scenario_once() -> None:
     grouped = [name for names in sc.GROUPS.values() for name in names]
     assert sorted(grouped) == sorted(sc.SCENARIOS)
     assert len(sc.GROUPS["realistic"]) == 8
+    assert [s.name for s in sc.SCENARIOS.values() if s.middleware] == ["middleware"]
+    assert sc.GROUPS["middleware"] == ["middleware"]
+
+
+def test_benchmark_plan_builds_middleware_its_own_app() -> None:
+    scenarios = run.pick_scenarios("hello,users,middleware")
+    cells = run.plan(["httpx_views", "bare"], scenarios, [0, 100], lambda _: None)
+    apps = {(c.contestant, c.row): c.app for c in cells if c.app is not None}
+    assert set(apps) == {
+        (name, row)
+        for name in ("httpx_views", "bare")
+        for row in ("hello", "users", "middleware")
+    }
+    for name in ("httpx_views", "bare"):
+        assert apps[name, "hello"] is apps[name, "users"]
+        assert apps[name, "middleware"] is not apps[name, "hello"]
+        hello = sc.call(apps[name, "hello"], sc.environ("/hello"))
+        assert sc.call(apps[name, "middleware"], sc.environ("/hello")) == hello
+
+
+def _rows(table: str) -> list[list[str]]:
+    """The cells of a Markdown table's rows, its header and rule left out."""
+    lines = table.splitlines()[2:]
+    return [[cell.strip() for cell in line.strip("|").split("|")] for line in lines]
+
+
+def _cell(contestant: str, scenario: str, microseconds: float) -> run.Cell:
+    cell = run.Cell(contestant, sc.SCENARIOS[scenario], 0, None, {})
+    cell.samples = [microseconds]
+    return cell
+
+
+@pytest.mark.parametrize(
+    ("hello", "middleware", "shown", "met"),
+    [(4.0, 5.0, "1.25", True), (4.0, 5.2, "1.30", True), (4.0, 6.0, "1.50", False)],
+)
+def test_benchmark_report_gives_middleware_over_hello(
+    hello: float, middleware: float, shown: str, met: bool
+) -> None:
+    cells = [
+        _cell("httpx_views", "hello", hello),
+        _cell("httpx_views", "middleware", middleware),
+        _cell("bare", "hello", 2.0),
+        _cell("bare", "middleware", 2.5),
+    ]
+    results = run.Results(cells, ["bare", "httpx_views"])
+    table = results.middleware_table()
+    assert table is not None
+    assert _rows(table) == [[run.RATIO, "1.25", shown]]
+    goals = {goal: (measured, ok) for goal, measured, ok in results.goals({})}
+    [goal] = [goal for goal in goals if run.RATIO in goal]
+    assert goals[goal] == (f"{run.RATIO} {shown}", met)
+
+
+def test_benchmark_report_has_no_middleware_ratio_without_both_rows() -> None:
+    results = run.Results([_cell("httpx_views", "middleware", 5.0)], ["httpx_views"])
+    assert results.middleware_table() is None
+    assert not [goal for goal, _, _ in results.goals({}) if run.RATIO in goal]
+
+
+def test_benchmark_instruction_counts_give_middleware_over_hello(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    per_request = {
+        ("a", "hello"): 1000,
+        ("a", "middleware"): 1500,
+        ("b", "hello"): 800,
+        ("b", "middleware"): 1000,
+    }
+
+    def instructions(
+        valgrind: str, contestant: str, scenario: str, routes: int, count: int
+    ) -> int:
+        return 5_000_000 + count * per_request[contestant, scenario]
+
+    monkeypatch.setattr(hotspots, "_valgrind", lambda: "valgrind")
+    monkeypatch.setattr(hotspots, "_loop_instructions", instructions)
+    scenarios = [sc.SCENARIOS["hello"], sc.SCENARIOS["middleware"]]
+    table = hotspots.count_instructions(["a", "b"], scenarios, 0, 100)
+    assert _rows(table) == [
+        ["hello", "1,000", "800"],
+        ["middleware", "1,500", "1,000"],
+        [run.RATIO, "1.50", "1.25"],
+    ]
 
 
 def test_benchmark_runner_runs_end_to_end(tmp_path: Path) -> None:
@@ -375,10 +516,12 @@ def test_benchmark_runner_runs_end_to_end(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     assert "| last@100 " in done.stdout
     assert "x own hello" in done.stdout
+    assert re.search(r"\| middleware +\| middleware ", done.stdout)
+    assert f"| {run.RATIO} " in done.stdout
     assert "Ratio to webob" not in done.stdout  # not a contestant here
     assert "import + build 100 routes" in done.stdout
     data = json.loads(out.read_text())
-    assert "| realistic | headers " in done.stdout
+    assert re.search(r"\| realistic +\| headers ", done.stdout)
     cells = data["cells"]
     assert len(cells) == 2 * (len(sc.SCENARIOS) + len(SCALING))
     assert all(c["error"] is None and len(c["samples_us"]) == 1 for c in cells)
@@ -386,6 +529,7 @@ def test_benchmark_runner_runs_end_to_end(tmp_path: Path) -> None:
     assert {(c["row"], c["group"]) for c in cells} >= {
         ("last@100", "plain"),
         ("json_in", "realistic"),
+        ("middleware", "middleware"),
     }
     assert set(data["scenarios"]) == set(sc.SCENARIOS)
     assert data["scenarios"]["json_in"]["method"] == "POST"

@@ -8,6 +8,9 @@ The realistic views send prebuilt answers too (the cookie with ``Max-Age``
 and no ``Expires``, which needs no clock), except ``/items``, which reads
 and parses the body, and ``/search``, which parses the query string. Like
 ``webob``, it dispatches on the path alone: ``/items`` answers any method.
+
+With ``middleware=True``, the app is wrapped three times in a WSGI
+callable that calls the app it wraps and returns its body iterable.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from .common import (
     GONE,
     HELLO,
     MAX_AGE,
+    NOOP_MIDDLEWARE,
     NOT_FOUND,
     SEARCH_PARAMS,
     SESSION,
@@ -38,6 +42,7 @@ from .common import (
 
 _TEXT = "text/plain; charset=utf-8"
 Handler = Callable[[dict[str, Any], Callable[..., Any]], list[bytes]]
+WSGIApp = Callable[..., Iterable[bytes]]
 
 
 def _fixed(
@@ -121,7 +126,16 @@ def _search(environ: dict[str, Any], start_response: Callable[..., Any]) -> list
     )
 
 
-def make_app(n_routes: int = 0) -> Callable[..., Iterable[bytes]]:
+def noop(app: WSGIApp) -> WSGIApp:
+    def noop_wrapper(
+        environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        return app(environ, start_response)
+
+    return noop_wrapper
+
+
+def make_app(n_routes: int = 0, *, middleware: bool = False) -> WSGIApp:
     """Build the floor with *n_routes* filler routes (all in one dict)."""
     static = {
         "/hello": _hello,
@@ -150,6 +164,9 @@ def make_app(n_routes: int = 0) -> Callable[..., Iterable[bytes]]:
                 return view(start_response, user_id)
         return _not_found(environ, start_response)
 
+    if middleware:
+        for _ in range(NOOP_MIDDLEWARE):
+            app = noop(app)
     return app
 
 

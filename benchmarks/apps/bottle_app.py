@@ -11,10 +11,16 @@ cookie and status and return the body; they read ``bottle.request.json``
 and ``bottle.request.query``. Bottle has no cache-control API, so
 ``/cache`` sets the ``Cache-Control`` and ``ETag`` headers itself;
 ``/response`` returns a ``bottle.HTTPResponse``.
+
+With ``middleware=True``, three plugins are installed (``app.install``),
+each the simplest kind Bottle's documentation teaches: a decorator that
+wraps every route callback in a function calling it and returning what
+it returns.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import bottle
@@ -31,6 +37,7 @@ from .common import (
     GONE,
     HELLO,
     MAX_AGE,
+    NOOP_MIDDLEWARE,
     NOT_FOUND,
     SEARCH_PARAMS,
     SESSION,
@@ -108,9 +115,19 @@ def not_found(error: bottle.HTTPError) -> str:
     return NOT_FOUND
 
 
-def make_app(n_routes: int = 0) -> bottle.Bottle:
+def noop_plugin(callback: Callable[..., Any]) -> Callable[..., Any]:
+    def noop_wrapper(*args: Any, **kwargs: Any) -> Any:
+        return callback(*args, **kwargs)
+
+    return noop_wrapper
+
+
+def make_app(n_routes: int = 0, *, middleware: bool = False) -> bottle.Bottle:
     """Build the Bottle app with *n_routes* filler routes."""
     app = bottle.Bottle()
+    if middleware:
+        for _ in range(NOOP_MIDDLEWARE):
+            app.install(noop_plugin)
     app.route("/hello", "GET", hello)
     app.route("/users/<id>", "GET", user)
     app.route("/buy", "GET", buy)

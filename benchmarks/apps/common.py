@@ -1,8 +1,9 @@
 """What every contestant app serves, and in which order it registers it.
 
-Each module in this package exposes ``make_app(n_routes=0)``, returning a
-PEP 3333 application, and ``app = make_app()``. The routes, registered in
-this order so that a linear router meets ``/last/{id}`` at the very end:
+Each module in this package exposes ``make_app(n_routes=0, *,
+middleware=False)``, returning a PEP 3333 application, and ``app =
+make_app()``. The routes, registered in this order so that a linear router
+meets ``/last/{id}`` at the very end:
 
 * ``GET /hello``: 200, ``text/plain``, the body :data:`HELLO`;
 * ``GET /users/{id}``: 200, ``application/json``, ``{"id": id}`` with the
@@ -41,6 +42,13 @@ this order so that a linear router meets ``/last/{id}`` at the very end:
   by a custom not-found view with ``text/plain`` and the body
   :data:`NOT_FOUND`.
 
+With ``middleware=True``, the same app runs every request through
+:data:`NOOP_MIDDLEWARE` middlewares that do nothing but pass the request on
+and the response back, each written the way the framework's documentation
+teaches code that runs around every request (the module's docstring names
+the API). Without it, no middleware is installed: the other scenarios
+measure the app as it was.
+
 The bodies of the 401 and 402 answers are whatever the framework renders by
 default: producing them is part of the work being measured.
 
@@ -54,6 +62,8 @@ import json
 from urllib.parse import urlencode
 
 HELLO = "Hello, World!"
+#: How many no-op middlewares ``make_app(middleware=True)`` installs.
+NOOP_MIDDLEWARE = 3
 NOT_FOUND = "Not Found"
 CHALLENGE = 'Basic realm="bench"'
 #: The id every placeholder request carries.

@@ -12,6 +12,9 @@ The realistic responders use ``resp.content_type``, ``resp.set_header``,
 ``req.get_media()`` and ``req.get_param()``. A responder fills in the
 ``resp`` it is given and cannot return a response of its own, so
 ``/response`` sets the status, content type and text there instead.
+
+With ``middleware=True``, the app is given three instances of a middleware
+class whose ``process_request`` and ``process_response`` do nothing.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from .common import (
     GONE,
     HELLO,
     MAX_AGE,
+    NOOP_MIDDLEWARE,
     NOT_FOUND,
     SEARCH_PARAMS,
     SESSION,
@@ -129,9 +133,26 @@ def not_found(
     resp.data = _NOT_FOUND
 
 
-def make_app(n_routes: int = 0) -> falcon.App[falcon.Request, falcon.Response]:
+class NoopMiddleware:
+    def process_request(self, req: falcon.Request, resp: falcon.Response) -> None:
+        pass
+
+    def process_response(
+        self,
+        req: falcon.Request,
+        resp: falcon.Response,
+        resource: object,
+        req_succeeded: bool,
+    ) -> None:
+        pass
+
+
+def make_app(
+    n_routes: int = 0, *, middleware: bool = False
+) -> falcon.App[falcon.Request, falcon.Response]:
     """Build the Falcon app with *n_routes* filler routes."""
-    app = falcon.App()
+    noops = [NoopMiddleware() for _ in range(NOOP_MIDDLEWARE)] if middleware else []
+    app = falcon.App(middleware=noops)
     user = User()
     app.add_route("/hello", Hello())
     app.add_route("/users/{id}", user)

@@ -11,6 +11,11 @@ its headers, cookie and ``cache_control`` there (``set_etag`` for the
 ETag), or return a ``(body, status)`` or ``(body, headers)`` tuple; they
 read ``request.get_json()`` and ``request.args``; ``/response`` returns a
 ``flask.Response``.
+
+With ``middleware=True``, three pairs of hooks run around every request,
+the per-request hooks Flask's documentation teaches: a ``before_request``
+function that returns ``None`` (go on to the view) and an
+``after_request`` function that returns the response it is given.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from .common import (
     GONE,
     HELLO,
     MAX_AGE,
+    NOOP_MIDDLEWARE,
     NOT_FOUND,
     SEARCH_PARAMS,
     SESSION,
@@ -112,10 +118,22 @@ def not_found(error: Exception) -> tuple[str, int, dict[str, str]]:
     return NOT_FOUND, 404, _TEXT
 
 
-def make_app(n_routes: int = 0) -> Flask:
+def noop_before_request() -> None:
+    return None
+
+
+def noop_after_request(response: Response) -> Response:
+    return response
+
+
+def make_app(n_routes: int = 0, *, middleware: bool = False) -> Flask:
     """Build the Flask app with *n_routes* filler routes."""
     app = Flask(__name__)
     app.config.update(DEBUG=False, TESTING=False)
+    if middleware:
+        for _ in range(NOOP_MIDDLEWARE):
+            app.before_request(noop_before_request)
+            app.after_request(noop_after_request)
     app.aborter.mapping[402] = PaymentRequired
     app.add_url_rule("/hello", "hello", hello)
     app.add_url_rule("/users/<id>", "users", user)

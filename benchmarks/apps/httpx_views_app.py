@@ -10,6 +10,10 @@ control on ``request.response`` and still return a plain value; they read
 ``request.json_body`` and ``request.GET``; ``/response`` returns a
 :class:`Response` of its own. Nothing is tuned for the benchmark.
 
+With ``middleware=True``, three middleware functions ``noop(request,
+call_next)`` return what ``call_next`` gives them, registered with
+``app.add_middleware`` (what ``@app.middleware`` does).
+
 Also usable by the shared yardstick:
 ``--extra httpx_views=benchmarks.apps.httpx_views_app:app``.
 """
@@ -18,7 +22,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import webob
+
 from httpx_views import App, HTTPPaymentRequired, HTTPUnauthorized, Request, Response
+from httpx_views.middleware import CallNext
 
 from .common import (
     BIG,
@@ -32,6 +39,7 @@ from .common import (
     GONE,
     HELLO,
     MAX_AGE,
+    NOOP_MIDDLEWARE,
     NOT_FOUND,
     SEARCH_PARAMS,
     SESSION,
@@ -104,9 +112,16 @@ def not_found(request: Request) -> str:
     return NOT_FOUND
 
 
-def make_app(n_routes: int = 0) -> App:
+def noop(request: Request, call_next: CallNext) -> webob.Response:
+    return call_next(request)
+
+
+def make_app(n_routes: int = 0, *, middleware: bool = False) -> App:
     """Build the contestant with *n_routes* filler routes."""
     app = App()
+    if middleware:
+        for _ in range(NOOP_MIDDLEWARE):
+            app.add_middleware(noop)
     app.add_route("/hello", hello)
     app.add_route("/users/{id}", user)
     app.add_route("/buy", buy)

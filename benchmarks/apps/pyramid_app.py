@@ -8,10 +8,14 @@ the response it is. The realistic views adjust ``request.response`` (its
 headers, cookie, status and ``cache_control``) and return it, or return a
 dict to the ``json`` renderer; they read ``request.json_body`` and
 ``request.GET``.
+
+With ``middleware=True``, three tweens (``config.add_tween``) pass the
+request to the handler they wrap and return its response.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from pyramid.config import Configurator
@@ -32,6 +36,7 @@ from .common import (
     GONE,
     HELLO,
     MAX_AGE,
+    NOOP_MIDDLEWARE,
     NOT_FOUND,
     SEARCH_PARAMS,
     SESSION,
@@ -119,9 +124,28 @@ def not_found(request: Request) -> Response:
     return Response(NOT_FOUND, status=404, content_type="text/plain")
 
 
-def make_app(n_routes: int = 0) -> Router:
+Handler = Callable[[Request], Response]
+
+
+def noop_tween_factory(handler: Handler, registry: Any) -> Handler:
+    def noop_tween(request: Request) -> Response:
+        return handler(request)
+
+    return noop_tween
+
+
+# Pyramid knows a tween by the dotted name of its factory and takes each
+# name once: three names for the one factory make three tweens.
+noop_tween_1 = noop_tween_2 = noop_tween_3 = noop_tween_factory
+_NOOP_TWEENS = [f"{__name__}.noop_tween_{i}" for i in range(1, NOOP_MIDDLEWARE + 1)]
+
+
+def make_app(n_routes: int = 0, *, middleware: bool = False) -> Router:
     """Build the Pyramid app with *n_routes* filler routes."""
     with Configurator(settings=SETTINGS) as config:
+        if middleware:
+            for name in _NOOP_TWEENS:
+                config.add_tween(name)
         config.add_route("hello", "/hello")
         config.add_view(hello, route_name="hello")
         config.add_route("users", "/users/{id}")

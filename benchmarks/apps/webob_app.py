@@ -6,6 +6,10 @@ a dict for the static paths and one regular expression for the
 ``/{prefix}/{id}`` shape followed by a dict lookup of the prefix, so the
 dispatch costs the same for any number of routes. Like ``bare``, it
 dispatches on the path alone: ``/items`` answers any method.
+
+With ``middleware=True``, the app is wrapped three times in a function
+made WSGI middleware by ``webob.dec.wsgify.middleware``, which passes the
+request on with ``request.get_response(app)`` and returns the response.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from webob import Request, Response
+from webob.dec import wsgify
 from webob.exc import HTTPException, HTTPPaymentRequired, HTTPUnauthorized
 
 from .common import (
@@ -29,6 +34,7 @@ from .common import (
     GONE,
     HELLO,
     MAX_AGE,
+    NOOP_MIDDLEWARE,
     NOT_FOUND,
     SEARCH_PARAMS,
     SESSION,
@@ -106,7 +112,14 @@ def not_found(request: Request) -> Response:
     return Response(NOT_FOUND, status=404, content_type="text/plain")
 
 
-def make_app(n_routes: int = 0) -> Callable[..., Iterable[bytes]]:
+@wsgify.middleware
+def noop(request: Request, app: Callable[..., Iterable[bytes]]) -> Response:
+    return request.get_response(app)
+
+
+def make_app(
+    n_routes: int = 0, *, middleware: bool = False
+) -> Callable[..., Iterable[bytes]]:
     """Build the WebOb app with *n_routes* filler routes."""
     static = {
         "/hello": hello,
@@ -142,7 +155,11 @@ def make_app(n_routes: int = 0) -> Callable[..., Iterable[bytes]]:
             response = exc
         return response(environ, start_response)
 
-    return app
+    wrapped: Callable[..., Iterable[bytes]] = app
+    if middleware:
+        for _ in range(NOOP_MIDDLEWARE):
+            wrapped = noop(wrapped)
+    return wrapped
 
 
 app = make_app()
