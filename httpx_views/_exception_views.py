@@ -229,7 +229,7 @@ class ExceptionViews:
         request.__dict__["exception"] = error
         entry = self.server_error_view(request.environ)
         response = self._call(request, entry, error) if entry is not None else error
-        exc.__traceback__ = None  # see App._respond
+        exc.__traceback__ = None  # see App.__call__
         return response
 
     def _call(
@@ -246,7 +246,7 @@ class ExceptionViews:
                 response = _plain_response(request, result, entry.view)
         except Exception as view_exc:
             if isinstance(view_exc, _RAISED_RESPONSES):
-                view_exc.__traceback__ = None  # see App._respond
+                view_exc.__traceback__ = None  # see App.__call__
                 response = _as_response(view_exc)
             else:
                 log_error(request, view_exc)

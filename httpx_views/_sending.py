@@ -2,11 +2,12 @@
 
 Whatever a request's answer is -- a prebuilt :class:`_Body`, a
 :class:`~httpx_views.Response`, an HTTP exception other requests may send
-too, a WebOb response -- :func:`send` checks that a server may send it
-(the status line, each header, a redirect's ``Location``), adds what this
-request's answer needs (an ``Allow``, a ``Vary``) to a copy of the headers,
-sends it, and closes a body that is not sent (PEP 3333). :func:`own` gives
-middleware and response callbacks a response they may change.
+too, a WebOb response -- :func:`_checked` checks that a server may send it
+(the status line, each header, a redirect's ``Location``) and adds what
+this request's answer needs (an ``Allow``, a ``Vary``) to a copy of the
+headers; :func:`_close_unsent` closes a body that is not sent (PEP 3333).
+:func:`own` gives middleware and response callbacks a response they may
+change.
 """
 
 from __future__ import annotations
@@ -22,10 +23,9 @@ from .httpexceptions import (
     HTTPException,
     _check_headerlist,
     _check_status,
-    _vary_accept,
     status_map,
 )
-from .response import Response, _sent_as
+from .response import Response, _add_vary, _sent_as
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -60,59 +60,27 @@ class _Body:
     Whoever makes one checks the status and headers: it is sent as it is.
     """
 
-    __slots__ = ("body", "headerlist", "status")
+    __slots__ = ("app_iter", "headerlist", "status")
 
-    def __init__(self, status: str, headerlist: list[tuple[str, str]], body: bytes):
+    def __init__(
+        self,
+        status: str,
+        headerlist: list[tuple[str, str]],
+        app_iter: Iterable[bytes],
+    ) -> None:
         self.status = status
         self.headerlist = headerlist
-        self.body = body
+        self.app_iter = app_iter
 
     def __call__(
         self, environ: WSGIEnvironment, start_response: StartResponse
-    ) -> list[bytes]:
+    ) -> Iterable[bytes]:
         start_response(self.status, self.headerlist)
-        return [] if environ["REQUEST_METHOD"] == "HEAD" else [self.body]
+        return [] if environ["REQUEST_METHOD"] == "HEAD" else self.app_iter
 
 
 def _ok(content_type: tuple[str, str], body: bytes) -> _Body:
-    return _Body("200 OK", [content_type, ("Content-Length", str(len(body)))], body)
-
-
-def send(
-    response: WSGIApplication, request: Request, start_response: StartResponse
-) -> Iterable[bytes]:
-    """Send *response* as the answer to *request*; return the body iterable.
-
-    :raises ValueError: for a status line or header no server should send,
-        and for a redirect to nowhere (see :func:`_checked`).
-    """
-    environ = request.environ
-    if type(response) is _Body:
-        return response(environ, start_response)
-    checked = request.__dict__.get("_checked")
-    if checked is not None and checked[0] is response:
-        owned, status, headers, app_iter = checked
-        if (
-            owned._status == status
-            and owned._headerlist == headers
-            and owned._app_iter is app_iter
-            and not owned.conditional_response
-        ):
-            # What own() made, checked and captured, and nothing changed
-            # since; the copy of its headers is the server's to keep.
-            start_response(status, headers)
-            return app_iter  # type: ignore[no-any-return]
-    sent = _checked(response, request)  # type: ignore[arg-type]
-    iterable = sent(environ, start_response)
-    if sent is not response:
-        # A copy was sent. Close the body only if what is sent does not
-        # close it: an empty answer to HEAD may take over its close().
-        body = getattr(response, "_app_iter", None)
-        if iterable is not body and getattr(iterable, "close", None) != getattr(
-            body, "close", None
-        ):
-            _close(response)  # its body is not what is sent (HEAD, a 204)
-    return iterable
+    return _Body("200 OK", [content_type, ("Content-Length", str(len(body)))], [body])
 
 
 def own(response: WSGIApplication, request: Request) -> Response:
@@ -121,43 +89,58 @@ def own(response: WSGIApplication, request: Request) -> Response:
     Middleware and response callbacks may change the response they get,
     but a view's answer may be shared by many requests: an exception
     prepared once and raised again, a module-level Response. So they get
-    what it would send -- status, headers and body iterable, captured
-    from :func:`send` -- in a new :class:`~httpx_views.Response` that only
+    what it would send -- status, headers and body iterable, captured as
+    the App sends it -- in a new :class:`~httpx_views.Response` that only
     this request holds. The one made last for this request is passed on
     as it is (a middleware that returns what ``call_next`` gave it).
 
-    What it captured has passed :func:`send`'s checks: :func:`send` sends
-    it again without them, unless its status, headers or body changed.
+    What it captured has passed :func:`_checked`, which sends it again
+    without checking while its status, headers and body are unchanged.
 
-    :raises ValueError: as :func:`send` does.
+    :raises ValueError: as :func:`_checked` does.
     """
     attributes = request.__dict__
     owned: Response | None = attributes.get("_own_response")
     if response is owned:
         return owned
     if type(response) is _Body:
-        # Its header list was made for this request: no copy needed. Its
+        # Made for this request, so its header list needs no copy; its
         # answer to HEAD is no body, as a captured one is.
-        body = [] if request.environ["REQUEST_METHOD"] == "HEAD" else [response.body]
+        head = request.environ["REQUEST_METHOD"] == "HEAD"
+        body = [] if head else response.app_iter
         owned = _sent_as(response.status, response.headerlist, body)
+        sender = response
     else:
-        sent: list[Any] = []
+        captured: list[Any] = []
 
         def start(status: str, headers: list[tuple[str, str]], *_: Any) -> None:
-            sent[:] = status, headers
+            captured[:] = status, headers
 
-        app_iter = send(response, request, start)  # type: ignore[arg-type]
-        status, headers = sent
+        sent = _checked(response, request)  # type: ignore[arg-type]
+        app_iter = sent(request.environ, start)  # type: ignore[arg-type]
+        if sent is not response:
+            _close_unsent(response, app_iter)
+        status, headers = captured
         owned = _sent_as(status, list(headers), app_iter)
+        sender = _Body(status, headers, app_iter)
     attributes["_own_response"] = owned
     # A copy of the headers: a middleware may change the list in place.
-    attributes["_checked"] = (
-        owned,
-        owned._status,
-        list(owned._headerlist),
-        owned._app_iter,
-    )
+    snapshot = (owned._status, list(owned._headerlist), owned._app_iter)
+    attributes["_captured"] = (owned, snapshot, sender)
     return owned
+
+
+def _close_unsent(response: Any, sent: Iterable[bytes]) -> None:
+    """Close *response*'s body unless *sent*, what a copy of it sent, is it.
+
+    An empty answer to HEAD may take over the body's close(): then the
+    server closes it.
+    """
+    body = getattr(response, "_app_iter", None)
+    if sent is not body and getattr(sent, "close", None) != getattr(
+        body, "close", None
+    ):
+        _close(response)  # its body is not what is sent (HEAD, a 204)
 
 
 def _checked(response: webob.Response, request: Request) -> WSGIApplication:
@@ -170,6 +153,16 @@ def _checked(response: webob.Response, request: Request) -> WSGIApplication:
     :raises ValueError: for a status line or header no server should send,
         and for a redirect to nowhere.
     """
+    checked = request.__dict__.get("_captured")
+    if checked is not None and checked[0] is response:
+        owned, (status, headers, app_iter), sender = checked
+        if (
+            owned._status == status
+            and owned._headerlist == headers
+            and owned._app_iter is app_iter
+            and not owned.conditional_response
+        ):
+            return sender  # type: ignore[no-any-return]  # own() checked it
     if isinstance(response, HTTPException):
         status = response._status
         if status in _PLAIN_STATUSES:
@@ -191,7 +184,7 @@ def _checked(response: webob.Response, request: Request) -> WSGIApplication:
             ]
             if code == "205":
                 headers.append(("Content-Length", "0"))
-            return _Body(status, headers, b"")
+            return _Body(status, headers, [b""])
         if status[0] == "3" and not getattr(response, "add_slash", False):
             _check_location(code, headerlist)
         route = request.matched_route
@@ -208,6 +201,10 @@ def _checked(response: webob.Response, request: Request) -> WSGIApplication:
             # for GET (and drops its own iterable unclosed).
             return _with_changes(_as_get(response), changes)
     return _with_changes(response, changes) if changes else response
+
+
+def _vary_accept(headers: list[tuple[str, str]]) -> None:
+    _add_vary(headers, "Accept")
 
 
 def _with_changes(

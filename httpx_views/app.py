@@ -8,7 +8,7 @@ through the exception views. The framework answers its own failures the same
 way: no route is :class:`HTTPNotFound`, a wrong method is
 :class:`HTTPMethodNotAllowed`, a denied permission is :class:`HTTPForbidden`.
 
-One request goes, top to bottom through :meth:`App._serve`: WSGI middleware
+One request goes, top to bottom through :meth:`App.__call__`: WSGI middleware
 -> the request -> middleware -> route -> permission -> view -> its result
 -> exception views -> response callbacks -> sent -> finished callbacks.
 The steps that are not the App's own decisions live in modules of their
@@ -23,6 +23,7 @@ from __future__ import annotations
 import sys
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 from urllib.parse import quote
 
@@ -39,7 +40,7 @@ from ._exception_views import (
     log_error,
 )
 from ._results import _JSON, _OCTET_STREAM, _json_body, _plain_response
-from ._sending import _close, _ok, send
+from ._sending import _Body, _checked, _close, _close_unsent, _ok
 from ._views import _class_view_method, _class_view_methods, _patterns, _refuse_async
 from .httpexceptions import (
     HTTPBadRequest,
@@ -135,9 +136,9 @@ class App:
         # in on several threads at once, and it must happen once.
         self._freezing = threading.Lock()
         # Set when the configuration freezes: the WSGI middleware around
-        # _serve, and the middleware around _respond.
-        self._wsgi: WSGIApplication = self._serve
-        self._handle: Callable[[Request], WSGIApplication] = self._respond
+        # __call__ (None: none), and the middleware around _dispatch.
+        self._wsgi: WSGIApplication | None = None
+        self._handle: Callable[[Request], WSGIApplication] = self._dispatch
 
     @property
     def debug(self) -> bool:
@@ -395,47 +396,62 @@ class App:
 
     # -- serving ---------------------------------------------------------------
 
-    def __call__(
-        self, environ: WSGIEnvironment, start_response: StartResponse
-    ) -> Iterable[bytes]:
-        """Answer one request (the PEP 3333 interface)."""
-        if not self._frozen:
-            self._freeze()
-        return self._wsgi(environ, start_response)
-
     def _freeze(self) -> None:
         with self._freezing:
             if self._frozen:
                 return  # another thread's first request froze it
             self.router.freeze()
             self._exception_views.freeze()
-            handle: Callable[[Request], WSGIApplication] = self._respond
+            handle: Callable[[Request], WSGIApplication] = self._dispatch
             if self._middleware:
                 views = self._exception_views
-                handle = _chain(self._middleware, self._respond, views)
-            wsgi = self._serve
-            for factory, args, kwargs in reversed(self._wsgi_middleware):
-                wsgi = factory(wsgi, *args, **kwargs)
+                handle = _chain(self._middleware, self._dispatch, views)
+            wsgi = None
+            if self._wsgi_middleware:
+                wsgi = partial(self.__call__, inside=True)
+                for factory, args, kwargs in reversed(self._wsgi_middleware):
+                    wsgi = factory(wsgi, *args, **kwargs)
             self._handle, self._wsgi = handle, wsgi
             self._frozen = True
 
-    def _serve(
-        self, environ: WSGIEnvironment, start_response: StartResponse
+    def __call__(
+        self,
+        environ: WSGIEnvironment,
+        start_response: StartResponse,
+        inside: bool = False,
     ) -> Iterable[bytes]:
-        """The path of one request, inside the WSGI middleware."""
+        """Answer one request (the PEP 3333 interface): its path, in order.
+
+        (*inside*: called by the WSGI middleware of
+        :meth:`add_wsgi_middleware`, which runs before anything else.)
+        """
+        if not self._frozen:
+            self._freeze()
+        if self._wsgi is not None and not inside:
+            return self._wsgi(environ, start_response)
         # Request(environ) without WebOb's checks of arguments not given;
         # the App writes request attributes straight into the instance dict:
         # WebOb's ad-hoc attribute hook would cost more than routing does.
         request = Request.__new__(Request)
         attributes = request.__dict__
         attributes.update(environ=environ, app=self)
-        response = self._handle(request)  # middleware, then _respond
+        try:
+            # The route's view, inside the middleware if there is any.
+            response = self._handle(request)
+        except Exception as exc:
+            response = self._exception_views.answer(request, exc)
+            # Its traceback holds this frame, which holds the exception (often
+            # the response itself): a cycle only the garbage collector frees.
+            exc.__traceback__ = None
         if "_response_callbacks" in attributes:
             response = _call_response_callbacks(
                 request, response, self._exception_views
             )
+        sent = response
         try:
-            return send(response, request, start_response)
+            if type(response) is not _Body:  # a _Body is checked when made
+                sent = _checked(response, request)  # type: ignore[arg-type]
+            iterable = sent(environ, start_response)
         except Exception as exc:
             # A response that cannot be sent as it is (a header that would
             # split it, say) is a programming error: log it, answer 500.
@@ -452,17 +468,12 @@ class App:
         finally:
             if "_finished_callbacks" in attributes:
                 _call_finished_callbacks(request)
-
-    def _respond(self, request: Request) -> WSGIApplication:
-        """Answer *request* by its route's view, or by the exception views."""
-        try:
-            return self._dispatch(request)
-        except Exception as exc:
-            response = self._exception_views.answer(request, exc)
-            # Its traceback holds this frame, which holds the exception (often
-            # the response itself): a cycle only the garbage collector frees.
-            exc.__traceback__ = None
-            return response
+        if sent is not response and iterable is not getattr(
+            response, "_app_iter", None
+        ):
+            # A copy was sent (a HEAD, an Allow added), without the body.
+            _close_unsent(response, iterable)
+        return iterable
 
     def _dispatch(self, request: Request) -> WSGIApplication:
         environ = request.environ

@@ -287,11 +287,6 @@ def _choose_media_type(header: str) -> str:
     return min(ranked)[3]
 
 
-def _vary_accept(headers: list[tuple[str, str]]) -> None:
-    """Say in *headers* that the body depends on ``Accept``, unless they do."""
-    _add_vary(headers, "Accept")
-
-
 def _length(body: bytes) -> tuple[str, str]:
     return ("Content-Length", str(len(body)))
 
@@ -662,7 +657,7 @@ class HTTPException(Response, Exception):
             pair for pair in self._headerlist if str.lower(pair[0]) not in _BODY_HEADERS
         ]
         _check_headerlist(kept)  # what is added below is ours, and safe
-        _vary_accept(kept)
+        _add_vary(kept, "Accept")
         kept.append(_CONTENT_TYPES[media_type])
         kept.append(_length(page))
         return kept

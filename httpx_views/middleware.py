@@ -78,13 +78,22 @@ def _check_middleware(middleware: Any) -> None:
 
 def _chain(
     middleware: Sequence[Middleware],
-    respond: Callable[[Request], WSGIApplication],
+    dispatch: Callable[[Request], WSGIApplication],
     views: ExceptionViews,
 ) -> CallNext:
-    """*middleware* around *respond*, the first outermost: the App's answer."""
+    """*middleware* around *dispatch*, the first outermost: the App's answer.
+
+    What it returns is never an exception: each layer answers what the one
+    inside it raised, as the App answers what a view raised.
+    """
 
     def innermost(request: Request) -> webob.Response:
-        response = respond(request)
+        response: WSGIApplication
+        try:
+            response = dispatch(request)
+        except Exception as exc:
+            response = views.answer(request, exc)
+            exc.__traceback__ = None  # see App.__call__
         try:
             return own(response, request)
         except Exception as exc:
@@ -107,7 +116,7 @@ def _layer(
             result = middleware(request, call_next)
         except Exception as exc:
             result = views.answer(request, exc)
-            exc.__traceback__ = None  # see App._respond
+            exc.__traceback__ = None  # see App.__call__
         else:
             if result is request._own_response:
                 return result
@@ -136,7 +145,7 @@ def _unsendable(
 ) -> webob.Response:
     """The App's plain 500 for *response*, which :func:`own` could not send.
 
-    As when the App sends it (see ``App._serve``): logged, never answered
+    As when the App sends it (see ``App.__call__``): logged, never answered
     by an exception view.
     """
     _close(response)

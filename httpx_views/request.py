@@ -90,8 +90,9 @@ class Request(webob.Request):
             # Into the instance dict: WebOb's attribute hook is slow. Made for
             # this request alone, it is this request's own response, which
             # middleware may change as it is (see _sending.own).
-            response = _new_response()
-            self.__dict__.update(_response=response, _own_response=response)
+            response = _sent_as("200 OK", list(UNTOUCHED_HEADERS), [b""])
+            attributes = self.__dict__
+            attributes["_response"] = attributes["_own_response"] = response
         return response
 
     @response.setter
@@ -560,11 +561,6 @@ def _decodable_cookies(header: str) -> dict[str, str]:
         except UnicodeDecodeError:
             continue
     return cookies
-
-
-def _new_response() -> Response:
-    """Return ``Response(content_type="text/plain", charset="UTF-8")``."""
-    return _sent_as("200 OK", list(UNTOUCHED_HEADERS), [b""])
 
 
 #: The Content-Type header of ``request.response`` as first made.

@@ -1539,3 +1539,15 @@ def test_response_exc_info_reaches_the_server_through_headers_the_app_adds() -> 
     assert ("Allow", "OPTIONS, PUT") in headers
     assert exc_info is not None
     assert str(exc_info[1]) == "reported to the server"
+
+
+def test_debug_turned_on_after_the_app_is_made_shows_the_traceback(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    app = _served(App(), _raises(KeyError("the lost key")))
+    assert app.debug is False
+    app.debug = True
+    assert app.debug is True
+    served = send(app, "/v")
+    assert served.status == 500
+    assert b"the lost key" in served.body
