@@ -862,3 +862,27 @@ def test_plain_answer_to_head_through_middleware_has_no_body() -> None:
     head = client.head("/hello")
     assert (head.body, head.headers["Content-Length"]) == (b"", "5")
     assert client.get("/hello").body == b"Hello"
+
+
+def test_unsendable_streamed_answer_of_a_middleware_is_closed() -> None:
+    app = _app()
+    body = _Closing()
+    app.add_middleware(lambda request, call_next: Response(app_iter=body, status=302))
+    TestApp(app, lint=True).get("/hello", status=500)
+    assert body.closed
+
+
+def test_unsendable_streamed_answer_with_response_callbacks_is_closed() -> None:
+    app = App()
+    body = _Closing()
+    statuses: list[int] = []
+
+    @app.route("/")
+    def view(request: Request) -> Response:
+        request.add_response_callback(
+            lambda request, response: statuses.append(response.status_code)
+        )
+        return Response(app_iter=body, status=307)
+
+    assert send(app, "/").status == 500
+    assert (statuses, body.closed) == ([500], True)
