@@ -64,3 +64,29 @@ def test_readme_response_example_sets_what_it_says() -> None:
     assert res.headers["Set-Cookie"].startswith("seen=1; Max-Age=3600; Path=/;")
     assert "HttpOnly" in res.headers["Set-Cookie"]
     assert res.text == "day,visits\n2026-11-27,42\n"
+
+
+def test_readme_middleware_snippets_do_what_they_say() -> None:
+    namespace = run_blocks_until("Testing your views")
+    client = TestApp(namespace["app"], lint=True)
+    login = client.post("/login", status=303)
+    assert login.headers.getall("Set-Cookie") == ["session=abc123; Path=/"]
+    assert login.headers["X-Frame-Options"] == "DENY"
+    missing = client.get("/nowhere", status=404)
+    assert missing.headers["X-Content-Type-Options"] == "nosniff"
+    preflight = client.options(
+        "/notes",
+        headers={
+            "Origin": "https://notes.example.com",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "X-Token",
+        },
+    )
+    assert preflight.headers["Access-Control-Allow-Origin"] == (
+        "https://notes.example.com"
+    )
+    assert preflight.headers["Access-Control-Allow-Credentials"] == "true"
+    refused = client.get(
+        "/nowhere", headers={"Origin": "https://evil.example"}, status=404
+    )
+    assert not any(name.startswith("Access-Control-") for name in refused.headers)
