@@ -94,7 +94,7 @@ def _chain(
         except Exception as exc:
             response = views.answer(request, exc)
             exc.__traceback__ = None  # see App.__call__
-        try:
+        try:  # _own(), inlined: this runs on every request
             return own(response, request)
         except Exception as exc:
             return _unsendable(request, response, exc, views)
@@ -129,12 +129,19 @@ def _layer(
                     f"{type(result).__name__}, not a response"
                 )
                 result = views.answer(request, problem)
-        try:
-            return own(result, request)
-        except Exception as exc:
-            return _unsendable(request, result, exc, views)
+        return _own(request, result, views)
 
     return answer
+
+
+def _own(
+    request: Request, response: WSGIApplication, views: ExceptionViews
+) -> webob.Response:
+    """*response* as only this request holds it (see :func:`own`), or a 500."""
+    try:
+        return own(response, request)
+    except Exception as exc:
+        return _unsendable(request, response, exc, views)
 
 
 def _unsendable(
@@ -166,11 +173,7 @@ def _call_response_callbacks(
     are not called, since the response they were for is not sent.
     """
     callbacks = request.__dict__["_response_callbacks"]
-    owned: webob.Response
-    try:
-        owned = own(response, request)
-    except Exception as exc:
-        owned = _unsendable(request, response, exc, views)
+    owned = _own(request, response, views)
     try:
         while callbacks:  # a callback may add another
             callbacks.pop(0)(request, owned)
