@@ -3,7 +3,7 @@
 ``re`` backtracks: for ``{a}-{b}`` it tries each ``-`` of a long segment as
 the end of ``a``, scanning the rest of the segment for ``b`` after each one:
 quadratic time, cubic with three placeholders. :class:`LinearMatcher` finds
-the same values without backtracking; :mod:`httpx_views.routing` uses it for
+the same values without backtracking; :mod:`httpx_views._path_pattern` uses it for
 the patterns where nothing fixes where a placeholder ends.
 """
 
