@@ -19,12 +19,8 @@ import webob
 import webob.exc
 import webob.util
 
-from .httpexceptions import (
-    HTTPException,
-    _check_headerlist,
-    _check_status,
-    status_map,
-)
+from ._header_checks import _check_headerlist, _check_status
+from .httpexceptions import HTTPException, status_map
 from .response import Response, _add_vary, _sent_as
 
 if TYPE_CHECKING:

@@ -31,19 +31,38 @@ Example::
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timezone
 from email.utils import format_datetime
-from html import escape as _html_escape
 from http import HTTPStatus
 from string import Template
 from typing import Any, Protocol
 
 import webob
-from webob.acceptparse import AcceptValidHeader, create_accept_header
 from webob.response import EmptyResponse
 
+# Header safety, and what pages are rendered with, are modules of their own.
+from ._header_checks import _check_headerlist, _check_status, _refuse_unsafe
+from ._rendering import (
+    _BODY_HEADERS,
+    _CACHED_TEXT_MAX,
+    _CONTENT_TYPES,
+    _DEFAULT_TYPE,
+    _HTML,
+    _JSON,
+    _MAX_ENTRIES,
+    _MAX_ENTRY_TEXT,
+    _NO_LENGTH,
+    _PROBLEM,
+    _TEXT,
+    _VARY_ACCEPT,
+    _as_html,
+    _as_text,
+    _length,
+    _lookups,
+    _media_type,
+    _pages,
+)
 from .response import Response, _add_vary
 
 __all__ = [
@@ -134,258 +153,12 @@ class JSONFormatter(Protocol):
     ) -> Any: ...
 
 
-# -- header safety ------------------------------------------------------------
-
-# A CR or LF in a header value would let its author start a new header or
-# the body (response splitting); NUL is refused by servers inconsistently.
-_UNSAFE_CHARS = re.compile("[\r\n\x00]")
-# A header name is an RFC 9110 token: "Set-Cookie: a=1; X" as a name would
-# smuggle in a header of its own.
-_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
-
-
-# Header names that are HTTP tokens, as views and WebOb spell them.
-_COMMON_NAMES = frozenset(
-    (
-        "Cache-Control",
-        "Content-Disposition",
-        "Content-Length",
-        "Content-Type",
-        "ETag",
-        "Last-Modified",
-        "Location",
-        "Set-Cookie",
-        "Vary",
-        "WWW-Authenticate",
-    )
-)
-
-
-def _refuse_unsafe(name: str, value: str) -> None:
-    if _UNSAFE_CHARS.search(name) or _UNSAFE_CHARS.search(value):
-        raise ValueError(f"header {name!r} may not contain CR, LF or NUL")
-    if not _TOKEN.fullmatch(name):
-        raise ValueError(f"header name {name!r} is not an HTTP token")
-    if not value.isascii():
-        try:
-            value.encode("latin-1")
-        except UnicodeEncodeError:
-            # PEP 3333 sends header values as Latin-1; a server would fail
-            # (or mangle the value) half-way through the response.
-            raise ValueError(
-                f"header {name!r} holds characters outside Latin-1"
-            ) from None
-
-
-def _check_status(status: str) -> None:
-    """Refuse a status line a server could not send as it is.
-
-    :raises ValueError: unless *status* is three digits, a space and a
-        reason phrase of printable Latin-1 text (no CR, LF, NUL or other
-        control character).
-    """
-    if not (
-        isinstance(status, str)
-        and len(status) > 3
-        and status[:3].isdigit()
-        and status[:3].isascii()
-        and status[3] == " "
-        and status.isprintable()
-        and (status.isascii() or _is_latin1(status))
-    ):
-        raise ValueError(f"status line {status!r} is not a code and a phrase")
-
-
-def _is_latin1(text: str) -> bool:
-    try:
-        text.encode("latin-1")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def _check_headerlist(headerlist: Iterable[tuple[str, str]]) -> None:
-    """Refuse header names that are not tokens and values with CR, LF, NUL.
-
-    :raises ValueError: naming the first such header.
-    """
-    for name, value in headerlist:
-        # isprintable() is one fast C call, true for ordinary ASCII text;
-        # only the rare rest needs the precise search. (str.isprintable
-        # rather than the method so that a non-str raises TypeError.) The
-        # names responses usually carry are known tokens.
-        if not (
-            str.isprintable(value)
-            and value.isascii()
-            and (
-                name in _COMMON_NAMES
-                or (str.isprintable(name) and _TOKEN.fullmatch(name))
-            )
-        ):
-            _refuse_unsafe(name, value)
-
-
-# -- content negotiation ------------------------------------------------------
-
-_HTML = "text/html"
-_JSON = "application/json"
-_PROBLEM = "application/problem+json"
-_TEXT = "text/plain"
-# In order of preference when the client likes several equally (Pyramid
-# picks HTML for "*/*").
-_OFFERS = (_HTML, _JSON, _PROBLEM, _TEXT)
-_CONTENT_TYPES = {
-    _HTML: ("Content-Type", "text/html; charset=UTF-8"),
-    _JSON: ("Content-Type", "application/json"),
-    _PROBLEM: ("Content-Type", "application/problem+json"),
-    _TEXT: ("Content-Type", "text/plain; charset=UTF-8"),
-}
-_BODY_HEADERS = ("content-type", "content-length")
-# What webob.Response() starts with.
-_DEFAULT_TYPE = ("Content-Type", "text/html; charset=UTF-8")
-_NO_LENGTH = ("Content-Length", "0")
-_VARY_ACCEPT = ("Vary", "Accept")
-
-# Clients send few distinct Accept values, so negotiating each one once
-# makes the common case a dict lookup. Safe: the media type is a pure
-# function of the header text, its whole key, and nothing else of a
-# request is kept. Bounded: _CACHE_MAX headers of at most _CACHED_ACCEPT_MAX
-# characters, about 0.5 MB (browsers send ~150; longer ones are negotiated
-# every time). A plain dict is safe under threads: get/set are atomic.
-_negotiated: dict[str, str] = {}
-_CACHE_MAX = 1000
-_CACHED_ACCEPT_MAX = 512
-
-
-def _specificity(media_range: str) -> int:
-    if media_range == "*/*":
-        return 0
-    return 1 if media_range.endswith("/*") else 2
-
-
-def _choose_media_type(header: str) -> str:
-    accept = create_accept_header(header)
-    # As in Pyramid, a malformed header is ignored, as RFC 9110 allows, and
-    # the client taken to accept anything: the first offer, HTML.
-    if not isinstance(accept, AcceptValidHeader):
-        return _HTML
-    acceptable = accept.acceptable_offers(_OFFERS)
-    if not acceptable:
-        return _TEXT
-    # WebOb ranks by quality only, so "application/json, */*" would give
-    # HTML; at equal quality prefer the offer the client named most
-    # precisely. Ranges with parameters never match our bare offers.
-    ranked: list[tuple[float, int, int, str]] = []
-    for index, (offer, quality) in enumerate(acceptable):
-        precision = 0
-        for range_, _q, params, _ext in accept.parsed:
-            if not params and (
-                range_ in (offer, "*/*") or range_ == offer.split("/")[0] + "/*"
-            ):
-                precision = max(precision, _specificity(range_))
-        ranked.append((-quality, -precision, index, offer))
-    return min(ranked)[3]
-
-
-def _length(body: bytes) -> tuple[str, str]:
-    return ("Content-Length", str(len(body)))
-
-
-def _media_type(environ: Environ) -> str:
-    """The media type to answer the request of *environ* in."""
-    accept = environ.get("HTTP_ACCEPT")
-    if not accept:
-        return _TEXT
-    return _negotiated.get(accept) or _negotiate(accept)
-
-
-def _negotiate(header: str) -> str:
-    """Choose the media type for *header*, and remember it if it is short."""
-    media_type = _choose_media_type(header)
-    if len(header) <= _CACHED_ACCEPT_MAX:
-        if len(_negotiated) >= _CACHE_MAX:
-            _negotiated.clear()
-        _negotiated[header] = media_type
-    return media_type
-
-
-# -- body templates -----------------------------------------------------------
-
-
-def _as_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bytes):
-        return value.decode("utf-8", "replace")
-    return str(value)
-
-
-def _as_html(value: object) -> str:
-    return _html_escape(_as_text(value), quote=True)
-
-
-# Placeholders every body template gets from the exception itself.
-_OWN_VARS = frozenset({"br", "explanation", "detail", "comment", "html_comment"})
-
-# What the caches below may hold. Each is keyed on everything its value is
-# computed from, holds nothing taken from a request, and is bounded in
-# bytes: at most _MAX_ENTRIES entries, whose key texts and value each hold
-# at most _MAX_ENTRY_TEXT characters (plus a detail and a comment of at
-# most _CACHED_TEXT_MAX), so about 2 MB each whatever clients send;
-# anything larger is computed every time instead. A plain dict is safe under
-# threads: get and set are atomic, and a lost entry is only recomputed.
-_MAX_ENTRIES = 256
-_MAX_ENTRY_TEXT = 4096
-# Detail and comment texts up to this length are worth caching by: longer
-# ones are likely one-offs.
-_CACHED_TEXT_MAX = 200
-
-# A template's placeholder names: a pure function of its class and source,
-# the key, with nothing of a request; at most _MAX_ENTRIES sources of at
-# most _MAX_ENTRY_TEXT characters, about 1 MB.
-_lookups_cache: dict[tuple[type[Template], str], frozenset[str]] = {}
-
-
-def _lookups(template: Template) -> frozenset[str]:
-    """Return the placeholders of *template* filled from headers or environ."""
-    source = template.template
-    key = (type(template), source)  # the class holds the placeholder syntax
-    names = _lookups_cache.get(key)
-    if names is None:
-        names = frozenset(
-            name
-            for match in template.pattern.finditer(source)
-            if (name := match.group("named") or match.group("braced"))
-        )
-        names -= _OWN_VARS
-        if len(source) <= _MAX_ENTRY_TEXT:
-            if len(_lookups_cache) >= _MAX_ENTRIES:
-                _lookups_cache.clear()
-            _lookups_cache[key] = names
-    return names
-
-
-# Rendered pages by everything they are made of (HTTPException._page_key):
-# a page that reads the request (a JSON formatter, an environ placeholder)
-# is never stored, so no request's data reaches another; at most
-# _MAX_ENTRIES pages of at most _MAX_ENTRY_TEXT bytes, keyed on at most as
-# many characters, about 2 MB.
-_pages: dict[tuple[object, ...], bytes] = {}
-# What a new exception's app_iter is: no body of its own yet.
-_NO_BODY = [b""]
-
-
-def _http_date(moment: datetime) -> str:
-    # Naive datetimes are taken to be UTC, as WebOb does.
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return format_datetime(moment.astimezone(timezone.utc), usegmt=True)
-
-
 # -- the base class -----------------------------------------------------------
 
 # WebOb checks CR and LF in Location but lets NUL through; ours wraps it.
 _webob_location: Any = vars(webob.Response)["location"]
+# What a new exception's app_iter is: no body of its own yet.
+_NO_BODY = [b""]
 
 
 class HTTPException(Response, Exception):
@@ -907,6 +680,13 @@ class _Redirect(HTTPRedirection):
         super().__init__(
             detail, headers, comment, body_template, location=location, **kw
         )
+
+
+def _http_date(moment: datetime) -> str:
+    # Naive datetimes are taken to be UTC, as WebOb does.
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return format_datetime(moment.astimezone(timezone.utc), usegmt=True)
 
 
 class _WithRetryAfter(HTTPException):

@@ -19,7 +19,7 @@ import pytest
 import webob
 import webtest
 
-from httpx_views import httpexceptions
+from httpx_views import _rendering, httpexceptions
 from httpx_views.httpexceptions import (
     HTTPClientError,
     HTTPContentTooLarge,
@@ -737,9 +737,9 @@ def test_negotiation_picks_the_media_type(accept: str | None, expected: str) -> 
 
 
 def test_negotiation_cache_is_bounded() -> None:
-    for number in range(httpexceptions._CACHE_MAX + 5):
+    for number in range(_rendering._CACHE_MAX + 5):
         call(HTTPNotFound(), f"application/x-{number}, application/json")
-        assert 0 < len(httpexceptions._negotiated) <= httpexceptions._CACHE_MAX
+        assert 0 < len(_rendering._negotiated) <= _rendering._CACHE_MAX
 
 
 # An Accept header up to _CACHED_ACCEPT_MAX characters is negotiated once,
@@ -748,8 +748,8 @@ def test_negotiation_cache_is_bounded() -> None:
     ("length", "negotiations"),
     [
         (50, 1),
-        (httpexceptions._CACHED_ACCEPT_MAX, 1),
-        (httpexceptions._CACHED_ACCEPT_MAX + 1, 3),
+        (_rendering._CACHED_ACCEPT_MAX, 1),
+        (_rendering._CACHED_ACCEPT_MAX + 1, 3),
     ],
     ids=["short", "at-bound", "over-bound"],
 )
@@ -757,14 +757,14 @@ def test_accept_header_is_negotiated_once(
     monkeypatch: pytest.MonkeyPatch, length: int, negotiations: int
 ) -> None:
     negotiated: list[str] = []
-    choose = httpexceptions._choose_media_type
+    choose = _rendering._choose_media_type
 
     def counting(header: str) -> str:
         negotiated.append(header)
         return choose(header)
 
-    monkeypatch.setattr(httpexceptions, "_choose_media_type", counting)
-    httpexceptions._negotiated.clear()
+    monkeypatch.setattr(_rendering, "_choose_media_type", counting)
+    _rendering._negotiated.clear()
     prefix = "application/json, application/x-"
     accept = prefix + "p" * (length - len(prefix))
     assert len(accept) == length
@@ -778,7 +778,7 @@ def test_negotiation_cache_skips_long_headers() -> None:
     accept = "x/y;q=0.5, " * 100 + "application/json"
     start_response, _ = call(HTTPNotFound(), accept)
     assert media_type(start_response) == JSON
-    assert accept not in httpexceptions._negotiated
+    assert accept not in _rendering._negotiated
 
 
 def cached_text_size() -> int:
@@ -792,16 +792,21 @@ def cached_text_size() -> int:
         return 0
 
     # Every module-level dict: whatever the caches are called.
-    caches = [value for value in vars(httpexceptions).values() if type(value) is dict]
+    caches = [
+        value
+        for module in (httpexceptions, _rendering)
+        for value in vars(module).values()
+        if type(value) is dict
+    ]
     return sum(
         size(key) + size(value) for cache in caches for key, value in cache.items()
     )
 
 
 def test_page_cache_is_bounded_in_entries() -> None:
-    for number in range(httpexceptions._MAX_ENTRIES + 5):
+    for number in range(_rendering._MAX_ENTRIES + 5):
         call(HTTPNotFound(f"detail {number}"))
-        assert 0 < len(httpexceptions._pages) <= httpexceptions._MAX_ENTRIES
+        assert 0 < len(_rendering._pages) <= _rendering._MAX_ENTRIES
 
 
 @pytest.mark.parametrize("accept", FORMATS)
@@ -841,7 +846,12 @@ def module_caches_hold(text: str) -> bool:
             return any(holds(item) for item in value)
         return False
 
-    caches = [value for value in vars(httpexceptions).values() if type(value) is dict]
+    caches = [
+        value
+        for module in (httpexceptions, _rendering)
+        for value in vars(module).values()
+        if type(value) is dict
+    ]
     return any(
         holds(key) or holds(value) for cache in caches for key, value in cache.items()
     )
@@ -1943,7 +1953,7 @@ def test_page_larger_than_the_cache_bound_is_rendered_each_time(
     # Small inputs (a 200-character detail), a page of over 4,096 bytes.
     exc = Sample("<" * 200, body_template="${detail}" * 30)
     pages = [call(exc, accept)[1] for _ in range(3)]
-    assert len(pages[0]) > httpexceptions._MAX_ENTRY_TEXT
+    assert len(pages[0]) > _rendering._MAX_ENTRY_TEXT
     assert pages[0] == pages[1] == pages[2]
     assert len(rendered) == 3
 
@@ -1956,8 +1966,8 @@ def test_small_page_is_rendered_once(monkeypatch: pytest.MonkeyPatch) -> None:
     assert len(rendered) == 1
 
 
-TEXT_MAX = httpexceptions._CACHED_TEXT_MAX
-ENTRY_MAX = httpexceptions._MAX_ENTRY_TEXT
+TEXT_MAX = _rendering._CACHED_TEXT_MAX
+ENTRY_MAX = _rendering._MAX_ENTRY_TEXT
 
 
 def text_page_of(size: int) -> HTTPException:
@@ -2024,7 +2034,7 @@ def test_page_cache_takes_what_it_is_bounded_for(
     accept: str,
     renders: int,
 ) -> None:
-    httpexceptions._pages.clear()
+    _rendering._pages.clear()
     rendered = counting_renders(monkeypatch)
     exc = make()
     pages = [call(exc, accept)[1] for _ in range(3)]
@@ -2143,12 +2153,12 @@ def test_header_value_subclassing_str_is_never_cached_by() -> None:
 
 
 def test_template_larger_than_the_cache_bound_still_fills_its_placeholders() -> None:
-    template = "x" * httpexceptions._MAX_ENTRY_TEXT + " ${etag} ${detail}"
+    template = "x" * _rendering._MAX_ENTRY_TEXT + " ${etag} ${detail}"
     exc = Sample("d", headers={"ETag": "tag-1"}, body_template=template)
     for _ in range(2):
         body = call(exc)[1]
         assert body.endswith(b"x tag-1 d")
-    assert not any(source == template for _, source in httpexceptions._lookups_cache)
+    assert not any(source == template for _, source in _rendering._lookups_cache)
 
 
 class _CountingPattern:
@@ -2185,7 +2195,7 @@ def test_template_placeholders_are_found_once(length: int, searches: int) -> Non
 
 
 def test_placeholder_cache_is_bounded_and_stays_right() -> None:
-    for number in range(httpexceptions._MAX_ENTRIES + 5):
+    for number in range(_rendering._MAX_ENTRIES + 5):
         exc = Sample(headers={"ETag": "t"}, body_template=f"{number}:${{etag}}")
         assert call(exc)[1] == f"200 OK\n\n{number}:t".encode()
-        assert 0 < len(httpexceptions._lookups_cache) <= httpexceptions._MAX_ENTRIES
+        assert 0 < len(_rendering._lookups_cache) <= _rendering._MAX_ENTRIES
