@@ -26,6 +26,7 @@ from httpx_views import (
     HTTPForbidden,
     HTTPFound,
     HTTPInternalServerError,
+    HTTPMethodNotAllowed,
     HTTPNotFound,
     HTTPPaymentRequired,
     HTTPSeeOther,
@@ -886,3 +887,112 @@ def test_unsendable_streamed_answer_with_response_callbacks_is_closed() -> None:
 
     assert send(app, "/").status == 500
     assert (statuses, body.closed) == ([500], True)
+
+
+# -- the response a middleware gets ----------------------------------------------------
+
+
+def test_what_a_middleware_returns_is_what_the_next_one_out_gets() -> None:
+    app = _app()
+    returned: list[webob.Response] = []
+
+    @app.middleware
+    def outer(request: Request, call_next: CallNext) -> webob.Response:
+        response = call_next(request)
+        assert response is returned[0]
+        return response
+
+    @app.middleware
+    def inner(request: Request, call_next: CallNext) -> webob.Response:
+        response = call_next(request)
+        response.headers["X-Inner"] = "1"
+        returned.append(response)
+        return response
+
+    for path in ("/hello", "/raise", "/nowhere"):
+        TestApp(app, lint=True).get(path, expect_errors=True)
+    assert len(returned) == 3
+
+
+@pytest.mark.parametrize("path", ["/hello", "/raise"])
+def test_middleware_sees_no_body_in_an_answer_to_head(path: str) -> None:
+    app = _app()
+    bodies: list[bytes] = []
+
+    @app.middleware
+    def record(request: Request, call_next: CallNext) -> webob.Response:
+        response = call_next(request)
+        bodies.append(response.body)
+        return response
+
+    client = TestApp(app, lint=True)
+    client.head(path, expect_errors=True)
+    client.get(path, expect_errors=True)
+    assert bodies[0] == b""
+    assert bodies[1] != b""
+
+
+def test_conditional_response_a_middleware_asks_for_answers_a_range() -> None:
+    app = _app()
+
+    @app.middleware
+    def ranges(request: Request, call_next: CallNext) -> webob.Response:
+        response = call_next(request)
+        response.conditional_response = True
+        return response
+
+    partial = TestApp(app, lint=True).get(
+        "/hello", headers={"Range": "bytes=0-1"}, status=206
+    )
+    assert partial.body == b"He"
+
+
+def test_streamed_body_of_a_204_through_middleware_is_closed() -> None:
+    app = App()
+    body = _Closing()
+    app.add_route("/", lambda request: Response(app_iter=body, status=204))
+    app.add_middleware(lambda request, call_next: call_next(request))
+    served = send(app, "/")
+    assert (served.status, served.body, body.closed) == (204, b"", True)
+
+
+def test_middleware_gets_the_request_response_the_view_adjusted() -> None:
+    app = App()
+    same: list[bool] = []
+
+    @app.route("/")
+    def view(request: Request) -> str:
+        request.response.headers["X-View"] = "1"
+        return "adjusted"
+
+    @app.middleware
+    def check(request: Request, call_next: CallNext) -> webob.Response:
+        response = call_next(request)
+        same.append(response is request.response)
+        return response
+
+    assert TestApp(app, lint=True).get("/").headers["X-View"] == "1"
+    assert same == [True]
+
+
+class _CountingCloses(_Closing):
+    def __init__(self) -> None:
+        super().__init__()
+        self.closes = 0
+
+    def close(self) -> None:
+        self.closes += 1
+
+
+def test_body_of_a_head_answer_with_added_headers_is_closed_once() -> None:
+    app = App()
+    body = _CountingCloses()
+
+    @app.route("/", methods=["GET", "POST"])
+    def view(request: Request) -> HTTPMethodNotAllowed:
+        return HTTPMethodNotAllowed(app_iter=body)  # the App adds its Allow
+
+    app.add_middleware(lambda request, call_next: call_next(request))
+    head = TestApp(app, lint=True).head("/", status=405)
+    assert head.headers["Allow"] == "GET, HEAD, OPTIONS, POST"
+    assert body.closes == 1
