@@ -110,6 +110,19 @@ def _tagging(app: App) -> list[tuple[str, int, str | None]]:
     return seen
 
 
+def _recording_bodies(app: App) -> list[bytes]:
+    """Add a middleware that records the body of every response it gets."""
+    bodies: list[bytes] = []
+
+    @app.middleware
+    def record(request: Request, call_next: CallNext) -> webob.Response:
+        response = call_next(request)
+        bodies.append(response.body)
+        return response
+
+    return bodies
+
+
 # -- registration ----------------------------------------------------------------------
 
 
@@ -308,13 +321,7 @@ def test_changes_to_a_shared_answer_stay_with_their_request(path: str) -> None:
 
 def test_each_request_negotiates_its_own_body_through_middleware() -> None:
     app = _app()
-    bodies: list[bytes] = []
-
-    @app.middleware
-    def record(request: Request, call_next: CallNext) -> webob.Response:
-        response = call_next(request)
-        bodies.append(response.body)
-        return response
+    bodies = _recording_bodies(app)
 
     client = TestApp(app, lint=True)
     as_json = client.get("/shared", headers={"Accept": "application/json"}, status=404)
@@ -917,13 +924,7 @@ def test_what_a_middleware_returns_is_what_the_next_one_out_gets() -> None:
 @pytest.mark.parametrize("path", ["/hello", "/raise"])
 def test_middleware_sees_no_body_in_an_answer_to_head(path: str) -> None:
     app = _app()
-    bodies: list[bytes] = []
-
-    @app.middleware
-    def record(request: Request, call_next: CallNext) -> webob.Response:
-        response = call_next(request)
-        bodies.append(response.body)
-        return response
+    bodies = _recording_bodies(app)
 
     client = TestApp(app, lint=True)
     client.head(path, expect_errors=True)
