@@ -1,8 +1,9 @@
 """Views as the App calls them: class-based views, and no coroutines.
 
 A class registered as a view gets a fresh instance per request, whose
-method named after the HTTP method answers; an ``async def`` view is
-refused when it is registered, since a WSGI App calls views synchronously.
+method named after the HTTP method answers; an ``async def`` view (or
+middleware) is refused when it is registered, since a WSGI App calls views
+synchronously. :func:`_patterns` names the routes a debug 404 or 405 lists.
 """
 
 from __future__ import annotations
