@@ -120,7 +120,10 @@ def own(response: WSGIApplication, request: Request) -> Response:
         owned = _sent_as(status, list(headers), app_iter)
         sender = _Body(status, headers, app_iter)
     attributes["_own_response"] = owned
-    # A copy of the headers: a middleware may change the list in place.
+    # What was checked, kept in this request's own dict and gone with it, so
+    # it never reaches another request; one tuple of this answer's status,
+    # header list and body iterable, so it holds nothing the answer did not.
+    # The headers are a copy: a middleware may change the list in place.
     snapshot = (owned._status, list(owned._headerlist), owned._app_iter)
     attributes["_captured"] = (owned, snapshot, sender)
     return owned
