@@ -1123,23 +1123,6 @@ def test_exception_view_raising_webob_base_http_exception_sends_its_response(
     assert (served.status, served.body) == (418, b"short")
 
 
-def test_exception_view_lookup_cache_is_bounded_and_still_answers(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr("httpx_views._exception_views._VIEWS_BY_CLASS_MAX", 3)
-    classes = [type(f"Made{number}", (KeyError,), {}) for number in range(8)]
-    app = App()
-
-    @app.route("/raise/{number:int}")
-    def raiser(request: Request) -> Any:
-        raise classes[request.matchdict["number"]]()
-
-    app.exception_view(KeyError)(lambda request: type(request.exception).__name__)
-    for number in [*range(8), 0, 7]:
-        assert send(app, f"/raise/{number}").body == f"Made{number}".encode()
-        assert len(app._exception_views._views_by_class) <= 3
-
-
 class _WebObClientClosed(webob.exc.HTTPClientError):
     # A code that neither WebOb nor httpx_views has a class for.
     code = 499
