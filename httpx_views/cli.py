@@ -4,6 +4,7 @@
 
     $ httpx-views serve examples/payment_required.py
     Serving examples/payment_required.py on http://127.0.0.1:8880 (Ctrl-C to stop)
+    $ httpx-views serve --reload --debug myproject.web:app
     $ httpx-views routes myproject.web:app
 
 ``TARGET`` is ``package.module:attribute`` or ``path/to/file.py:attribute``;
@@ -12,6 +13,10 @@ httpx_views``. Bad input -- an unknown module or file, a target that fails
 to import in any way, a missing attribute, something that is not a WSGI
 application, a port in use -- is one line on stderr and exit status 2, never
 a traceback.
+
+For development, ``serve --reload`` restarts the server when a Python file
+of the application changes (with hupper, Pyramid's reloader: the ``reload``
+extra), and ``serve --debug`` turns the App's debug mode on.
 """
 
 from __future__ import annotations
@@ -25,19 +30,18 @@ import os
 import re
 import signal
 import sys
-import time
 import traceback
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType, ModuleType
 from typing import TYPE_CHECKING, Any, NoReturn
-from urllib.parse import quote
 
+from ._access_log import _AccessLog, _configure_logging
 from .app import App
 
 if TYPE_CHECKING:
-    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+    from _typeshed.wsgi import WSGIApplication
 
 __all__ = ["main"]
 
@@ -58,7 +62,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     :returns: the exit status: 0, or 2 for bad input.
     """
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = _parser().parse_args(argv)  # exits with status 2 on bad arguments
+    args.argv = argv  # for the worker processes of serve --reload
     try:
         status: int = args.run(args)
     except _UsageError as exc:
@@ -125,7 +131,9 @@ def _parser() -> argparse.ArgumentParser:
         "serve",
         help="serve a WSGI application with Waitress",
         description="Serve a WSGI application (an App, usually) with Waitress, "
-        "logging each request on stdout. Ctrl-C or SIGTERM stops it.",
+        "logging each request on stdout. Ctrl-C or SIGTERM stops it. For "
+        "development: --reload restarts it when a Python file changes, --debug "
+        "shows tracebacks in error pages.",
     )
     serve.add_argument("target", metavar="TARGET", help=target_help)
     serve.add_argument(
@@ -146,6 +154,19 @@ def _parser() -> argparse.ArgumentParser:
         default=4,
         metavar="N",
         help="the worker threads serving requests (default: 4)",
+    )
+    serve.add_argument(
+        "--reload",
+        action="store_true",
+        help="restart the server when a Python file of the application changes "
+        "(needs hupper: pip install 'httpx_views[reload]'); with --port 0, each "
+        "restart picks its own port",
+    )
+    serve.add_argument(
+        "--debug",
+        action="store_true",
+        help="turn the App's debug mode on: tracebacks in 500 pages, routes in "
+        "404 pages, for every client to see; never in production",
     )
     serve.set_defaults(run=_serve)
 
@@ -337,9 +358,10 @@ def _serve(args: argparse.Namespace) -> int:
     sys.unraisablehook = on_signal.unraisable
     server = None
     try:
+        reloader = _start_reloader(args.argv) if args.reload else None
         from waitress.server import create_server
 
-        app = _load_wsgi_app(args.target)
+        app = _load_app(args.target, debug=args.debug, reloader=reloader)
         _configure_logging()
         try:
             server = create_server(
@@ -367,6 +389,85 @@ def _serve(args: argparse.Namespace) -> int:
             server.close()
     print("Stopped.", flush=True)
     return 0
+
+
+def _start_reloader(argv: list[str]) -> Any:
+    """Become hupper's monitor; in the worker it starts, return its proxy.
+
+    The monitor never imports the target. It runs the same command line in
+    a worker process, restarts it when a watched file changes (waits for a
+    change when it fails), and stops it when stopped itself (SIGTERM,
+    Ctrl-C); then it exits (``SystemExit``) with the last worker's status.
+    In a worker, the call returns hupper's proxy to the monitor.
+
+    :raises _UsageError: when hupper is not installed.
+    """
+    try:
+        import hupper
+    except ImportError:
+        raise _UsageError(
+            "--reload needs hupper: pip install 'httpx_views[reload]'"
+        ) from None
+    return hupper.start_reloader(
+        f"{__name__}._reload_worker",
+        worker_kwargs={"argv": argv},
+        # How long a worker may take to stop (to finish the requests in
+        # hand) before it is killed; it stops at once when it can.
+        shutdown_interval=5,
+    )
+
+
+def _reload_worker(argv: list[str]) -> NoReturn:
+    """Run the command in hupper's worker process, and exit with its status.
+
+    hupper would exit with 0 whatever :func:`main` returns; a worker that
+    fails says so to the monitor, which exits with its status if stopped
+    before the next one starts.
+    """
+    sys.exit(main(argv))
+
+
+def _load_app(target: str, *, debug: bool, reloader: Any) -> WSGIApplication:
+    """Load the application to serve, in debug mode if *debug*.
+
+    :param reloader: hupper's proxy to the monitor, in a worker of
+        ``--reload``; else ``None``. hupper watches the files of the modules
+        imported; when the target fails to load, the files of the error are
+        watched too, since the module that failed is not among them (a
+        syntax error, say), and fixing it must start the next worker.
+    :raises _UsageError: as :func:`_load_wsgi_app`, and when *debug* is
+        asked of something else than an App.
+    """
+    try:
+        app = _load_wsgi_app(target)
+    except _UsageError as exc:
+        # The error that made the _UsageError: raised "from None", it is
+        # still its __context__ (only hidden from tracebacks).
+        if reloader is not None and exc.__context__ is not None:
+            reloader.watch_files(_source_files(exc.__context__))
+        raise
+    if debug:
+        if not isinstance(app, App):
+            raise _UsageError(
+                f"{target!r} is a WSGI application but not an httpx_views App: "
+                "--debug needs an App"
+            )
+        app.debug = True
+        print(
+            f"{PROG}: warning: debug mode: tracebacks, routes and request headers "
+            "are shown to every client; never use it in production",
+            file=sys.stderr,
+        )
+    return app
+
+
+def _source_files(exc: BaseException) -> list[str]:
+    """The files of the code *exc* went through, and of its syntax error."""
+    files = [frame.filename for frame in traceback.extract_tb(exc.__traceback__)]
+    if isinstance(exc, SyntaxError) and exc.filename is not None:
+        files.append(exc.filename)
+    # Not "<string>", nor importlib's "<frozen ...>".
+    return [file for file in dict.fromkeys(files) if os.path.isfile(file)]
 
 
 class _Stop(KeyboardInterrupt):
@@ -416,107 +517,6 @@ def _addresses(server: Any) -> list[tuple[str, int]]:
 
 def _url(host: str, port: int) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
-
-
-def _configure_logging() -> None:
-    # Access lines on stdout, like the URL; the App's errors and Waitress'
-    # warnings on stderr.
-    access = logging.getLogger("httpx_views.access")
-    handler = logging.StreamHandler(sys.stdout)
-    handler.setFormatter(logging.Formatter("%(message)s"))
-    access.addHandler(handler)
-    access.setLevel(logging.INFO)
-    access.propagate = False
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s [%(name)s] %(message)s"
-    )
-
-
-# Characters that would let a client forge or break an access-log line:
-# everything outside printable ASCII, the quote and the backslash.
-_LOG_UNSAFE = re.compile(r'[^\x20-\x7e]|["\\]')
-
-
-def _log_escape(value: str) -> str:
-    # Server strings are Latin-1 decoded bytes (PEP 3333): one byte a char.
-    return _LOG_UNSAFE.sub(lambda m: f"\\x{ord(m.group()) & 0xFF:02x}", value)
-
-
-class _AccessLog:
-    """WSGI middleware logging each request in the Common Log Format.
-
-    ``host ident user [time] "request line" status bytes``, as web servers
-    write it; bytes is ``-`` for an empty body.
-    """
-
-    def __init__(self, app: WSGIApplication, logger: logging.Logger) -> None:
-        self.app = app
-        self.logger = logger
-
-    def __call__(
-        self, environ: WSGIEnvironment, start_response: StartResponse
-    ) -> Iterable[bytes]:
-        status = ["-"]
-
-        def logging_start_response(
-            status_line: str, headers: list[tuple[str, str]], exc_info: Any = None
-        ) -> Callable[[bytes], object]:
-            status[0] = status_line.split(" ", 1)[0]
-            return start_response(status_line, headers, exc_info)
-
-        try:
-            body = self.app(environ, logging_start_response)
-        except BaseException:
-            self._log(environ, "500", 0)
-            raise
-        if isinstance(body, (list, tuple)):
-            # The usual case (WebOb's responses): the size is known now, and
-            # the list goes to the server as it is, length and all.
-            self._log(environ, status[0], sum(len(chunk) for chunk in body))
-            return body
-        return _CountedBody(body, lambda size: self._log(environ, status[0], size))
-
-    def _log(self, environ: WSGIEnvironment, status: str, size: int) -> None:
-        uri = environ.get("REQUEST_URI")
-        if uri is None:  # not Waitress: rebuild it
-            uri = quote(environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""))
-            if environ.get("QUERY_STRING"):
-                uri += "?" + environ["QUERY_STRING"]
-        request_line = _log_escape(
-            f"{environ.get('REQUEST_METHOD', '-')} {uri} "
-            f"{environ.get('SERVER_PROTOCOL', '-')}"
-        )
-        self.logger.info(
-            '%s - %s [%s] "%s" %s %s',
-            _log_escape(environ.get("REMOTE_ADDR") or "-"),
-            _log_escape(environ.get("REMOTE_USER") or "-"),
-            time.strftime("%d/%b/%Y:%H:%M:%S %z"),
-            request_line,
-            status,
-            size or "-",
-        )
-
-
-class _CountedBody:
-    """A response body that counts its bytes and reports them on close."""
-
-    def __init__(self, body: Iterable[bytes], report: Callable[[int], None]) -> None:
-        self.body = body
-        self.report = report
-        self.size = 0
-
-    def __iter__(self) -> Iterator[bytes]:
-        for chunk in self.body:
-            self.size += len(chunk)
-            yield chunk
-
-    def close(self) -> None:
-        try:
-            close = getattr(self.body, "close", None)
-            if close is not None:
-                close()
-        finally:
-            self.report(self.size)
 
 
 # -- routes ----------------------------------------------------------------------

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import http.client
 import importlib
 import inspect
 import io
-import logging
 import os
 import re
+import select
 import shutil
 import signal
 import socket
@@ -19,15 +20,15 @@ import sys
 import time
 import types
 from collections.abc import Iterator
-from contextlib import contextmanager, redirect_stdout
-from datetime import datetime
+from contextlib import redirect_stdout
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 import waitress.server
 from harness import ROOT, TIMEOUT, environ_for, read_port, spawn
+from test__access_log import LOG_LINE, bare_logging
 
 from httpx_views import App, HTTPNotFound, cli
 
@@ -240,6 +241,14 @@ BAD_INPUT = [
     (["serve", "plain_wsgi.py", "--port", "http"], "invalid port 'http'"),
     (["serve", "plain_wsgi.py", "--threads", "0"], "invalid thread count '0'"),
     (["serve", "plain_wsgi.py", "--threads", "many"], "invalid thread count"),
+    (
+        ["serve", "plain_wsgi.py", "--debug"],
+        "'plain_wsgi.py' is a WSGI application but not an httpx_views App: "
+        "--debug needs an App",
+    ),
+    # Refused before the reloader starts: no process left waiting for a fix.
+    (["serve", "plain_wsgi.py", "--reload", "--port", "http"], "invalid port 'http'"),
+    (["serve", "plain_wsgi.py", "--reload=yes"], "ignored explicit argument 'yes'"),
     (["serve"], "required: TARGET"),
     ([], "required: COMMAND"),
     (["start", "x"], "invalid choice: 'start'"),
@@ -496,21 +505,28 @@ def test_cli_serve_access_log_escapes_request_line(
     assert b"\x1b" not in out
 
 
-def test_cli_serve_logs_app_errors_on_stderr(
-    serve: list[subprocess.Popen[bytes]], tmp_path: Path
+@pytest.mark.parametrize("debug", [False, True], ids=["no-debug", "debug"])
+def test_cli_serve_logs_app_errors_and_shows_them_only_with_debug(
+    serve: list[subprocess.Popen[bytes]], tmp_path: Path, debug: bool
 ) -> None:
     web = tmp_path / "failing.py"
     web.write_text(
         "from httpx_views import App\napp = App()\n"
         "@app.route('/fail')\ndef fail(request):\n    raise RuntimeError('oops')\n"
     )
-    process, port = start(serve, str(web))
-    assert get(port, "/fail")[0] == 500
+    process, port = start(serve, str(web), *(["--debug"] if debug else []))
+    status, _, _, body = get(port, "/fail")
+    assert status == 500
     process.send_signal(signal.SIGTERM)
     out, err = process.communicate(timeout=TIMEOUT)
     assert process.returncode == 0
     assert b'"GET /fail HTTP/1.1" 500' in out
     assert b"RuntimeError: oops" in err
+    # The traceback, down to the view's line, goes to the client in debug
+    # mode only; the mode is announced with a warning as the server starts.
+    assert (b"RuntimeError: oops" in body) is debug, body
+    assert (b"raise RuntimeError('oops')" in body) is debug, body
+    assert err.startswith(DEBUG_WARNING.encode()) is debug, err
 
 
 # A plain WSGI application whose bodies are not lists, and one that raises.
@@ -729,39 +745,243 @@ def test_cli_serve_signal_swallowed_by_import_still_stops(
     assert stop_cleanly(process, signal.SIGTERM) == expected
 
 
-# -- helpers called in-process -----------------------------------------------------
+# -- serve --reload --------------------------------------------------------------
 
-
-@pytest.mark.parametrize(
-    ("script_name", "path", "query", "request_line"),
-    [
-        ("", "/notes", "", "GET /notes HTTP/1.0"),
-        ("/mount", "/a b", "x=1&y", "GET /mount/a%20b?x=1&y HTTP/1.0"),
-    ],
+DEBUG_WARNING = (
+    "httpx-views: warning: debug mode: tracebacks, routes and request headers "
+    "are shown to every client; never use it in production\n"
 )
-def test_cli_access_log_rebuilds_request_uri_for_other_servers(
-    caplog: pytest.LogCaptureFixture,
-    script_name: str,
-    path: str,
-    query: str,
-    request_line: str,
+
+SERVING = r"^Serving \S+ on http://127\.0\.0\.1:(\d+) "
+
+# The application served with --reload: it answers with a word from the
+# module it imports, its own version and the worker's process id, and says
+# which process imports it.
+RELOADED = """\
+import os
+import words
+from httpx_views import App
+
+print(f"imported by {{os.getpid()}}", flush=True)
+app = App()
+
+
+@app.route("/")
+def version(request):
+    return f"{{words.WORD}} {version} {{os.getpid()}}"
+"""
+
+
+class Reloading:
+    """A ``serve --reload`` process, and the lines it printed on stdout."""
+
+    def __init__(self, process: subprocess.Popen[bytes]) -> None:
+        self.process = process
+        self.lines: list[str] = []
+
+    def read_line(self, timeout: float) -> str | None:
+        """The next line on stdout; ``None`` if none comes in *timeout* s."""
+        stdout = self.process.stdout
+        assert stdout is not None
+        if not select.select([stdout], [], [], timeout)[0]:
+            return None
+        line = stdout.readline().decode()  # unbuffered: one line only
+        if not line:
+            self.fail("the monitor exited")
+        self.lines.append(line)
+        return line
+
+    def fail(self, why: str) -> NoReturn:
+        """Kill the process group; fail the test with all it printed."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        out, err = self.process.communicate(timeout=TIMEOUT)
+        pytest.fail(f"{why}; stdout: {self.lines} {out!r}, stderr: {err!r}")
+
+    def read_until(self, expected: str) -> None:
+        """Read stdout up to the line *expected*, which must come in time."""
+        deadline = time.monotonic() + TIMEOUT
+        while self.read_line(timeout=1) != expected:
+            if time.monotonic() > deadline:
+                self.fail(f"no line {expected!r}")
+
+    def edit(self, path: Path, source: str) -> None:
+        """Write *source* to *path*, and wait until the worker stops for it.
+
+        hupper compares a file's modification time with the first it saw,
+        which it reads up to a second after the file is first imported:
+        until the worker stops, the file is touched again every second, so
+        that one of the times is a change.
+        """
+        path.write_text(source)
+        deadline = time.monotonic() + TIMEOUT
+        while self.read_line(timeout=1) != "Stopped.\n":
+            if time.monotonic() > deadline:
+                self.fail(f"no reload after {path.name} changed")
+            os.utime(path)
+
+    def answer(self, expected: str) -> int:
+        """Wait for a worker to answer ``/`` with *expected* and a process id.
+
+        A worker may be stopped as it starts (by a second change), and
+        another started, on a port of its own: the last one is asked.
+
+        :returns: the process id of the worker that answered.
+        """
+        deadline = time.monotonic() + TIMEOUT
+        port = None
+        while True:
+            if time.monotonic() > deadline:
+                self.fail(f"no answer {expected!r}")
+            serving = re.match(SERVING, self.read_line(timeout=0.2) or "")
+            port = int(serving[1]) if serving else port
+            if port is None:
+                continue
+            try:
+                text = get(port, "/")[3].decode()
+            except OSError:  # stopped: a newer worker serves
+                continue
+            found = re.fullmatch(re.escape(expected) + r" (\d+)", text)
+            if found:
+                return int(found[1])
+            time.sleep(0.2)  # an older worker, about to be replaced
+
+
+@pytest.fixture
+def reloading() -> Iterator[list[Reloading]]:
+    """Start ``serve --reload``, each in a process group of its own, which
+    hupper's workers join; at the end, kill whatever is left of the group."""
+    started: list[Reloading] = []
+    yield started
+    for server in started:
+        process = server.process
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=TIMEOUT)
+        for stream in (process.stdout, process.stderr):
+            if stream is not None:
+                stream.close()
+
+
+def start_reloading(started: list[Reloading], app: Path, *args: str) -> Reloading:
+    """Serve *app* with ``--reload --port 0`` from its folder, in *started*."""
+    command = ["serve", "--reload", app.name, *args, "--port", "0"]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "httpx_views", *command],
+        cwd=app.parent,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        bufsize=0,
+        start_new_session=True,
+    )
+    started.append(Reloading(process))
+    return started[-1]
+
+
+def assert_all_gone(monitor: int, workers: list[int]) -> None:
+    """No process of the monitor's group is left, nor any of its workers."""
+    with pytest.raises(ProcessLookupError):
+        os.killpg(monitor, 0)
+    for pid in workers:
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+
+
+def test_cli_serve_reload_serves_each_edit_and_stops_with_its_worker(
+    reloading: list[Reloading], tmp_path: Path
 ) -> None:
-    # Waitress gives REQUEST_URI; without it, the line is rebuilt.
-    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
-        start_response("201 Created", [])
-        return [b"ok"]
+    app = tmp_path / "web.py"
+    app.write_text(RELOADED.format(version=1))
+    (tmp_path / "words.py").write_text("WORD = 'hello'\n")
+    server = start_reloading(reloading, app)
+    monitor = server.process.pid
+    workers = [server.answer("hello 1")]
 
-    def start_response(status: str, headers: Any, exc_info: Any = None) -> Any:
-        return None
+    # The target, imported by its path, then a module it imports.
+    server.edit(app, RELOADED.format(version=2))
+    workers.append(server.answer("hello 2"))
+    server.edit(tmp_path / "words.py", "WORD = 'bye'\n")
+    workers.append(server.answer("bye 2"))
+    assert len(set(workers)) == 3, workers
+    assert monitor not in workers
 
-    environ = environ_for(path, query=query)
-    environ["SCRIPT_NAME"] = script_name
-    assert "REQUEST_URI" not in environ
-    logger = logging.getLogger("test_cli.access")
-    with caplog.at_level(logging.INFO, logger=logger.name):
-        assert cli._AccessLog(app, logger)(environ, start_response) == [b"ok"]
-    [record] = caplog.records
-    assert record.getMessage().endswith(f'"{request_line}" 201 2')
+    os.kill(monitor, signal.SIGTERM)
+    out, err = server.process.communicate(timeout=TIMEOUT)
+    assert server.process.returncode == 0, (server.lines, out, err)
+    assert out.endswith(b"Stopped.\n"), out
+    assert b"Traceback" not in err, err
+    # The monitor never imported the application: its workers did.
+    importers = [
+        int(line.split()[-1])
+        for line in [*server.lines, *out.decode().splitlines()]
+        if line.startswith("imported by ")
+    ]
+    assert len(importers) >= 3, server.lines
+    assert monitor not in importers
+    assert_all_gone(monitor, workers)
+
+
+def test_cli_serve_reload_waits_out_a_syntax_error(
+    reloading: list[Reloading], tmp_path: Path
+) -> None:
+    app = tmp_path / "web.py"
+    app.write_text(RELOADED.format(version=1))
+    (tmp_path / "words.py").write_text("WORD = 'hello'\n")
+    server = start_reloading(reloading, app, "--debug")
+    first = server.answer("hello 1")
+
+    server.edit(app, RELOADED.format(version=2) + "def broken(:\n")
+    # The worker says what is wrong, as serve does, and exits; the monitor
+    # waits for the next change.
+    lineno = read_port(
+        server.process,
+        r"^httpx-views: error: importing 'web\.py' failed: SyntaxError: .*"
+        r"\(web\.py, line (\d+)\)$",
+        stream="stderr",
+    )
+    assert lineno == RELOADED.count("\n") + 1
+    # hupper's line once it waits. A change it sees before, as the failed
+    # worker exits, it loses: a user fixes the file later than a test does.
+    server.read_until("Waiting for a file to change before reload.\n")
+    # Watched since its first change: no need to touch it again.
+    app.write_text(RELOADED.format(version=3))
+    second = server.answer("hello 3")
+
+    # Ctrl-C in a terminal: SIGINT to the whole process group.
+    os.killpg(server.process.pid, signal.SIGINT)
+    out, err = server.process.communicate(timeout=TIMEOUT)
+    assert server.process.returncode == 0, (server.lines, out, err)
+    assert out.endswith(b"Stopped.\n"), out
+    assert b"Traceback" not in err, err
+    # Each worker is in debug mode, and says so.
+    assert DEBUG_WARNING.encode() in err, err
+    assert_all_gone(server.process.pid, [first, second])
+
+
+def test_cli_serve_reload_without_hupper_is_one_line_and_status_2(
+    bad_files: Path, tmp_path: Path
+) -> None:
+    # A folder first on the path whose hupper cannot be imported, as when
+    # the extra is not installed.
+    (tmp_path / "no_hupper").mkdir()
+    (tmp_path / "no_hupper" / "hupper.py").write_text(
+        "raise ImportError('No module named hupper')\n"
+    )
+    (bad_files / "imported.py").write_text("print('imported')\n" + HELLO)
+    result = subprocess.run(
+        [sys.executable, "-m", "httpx_views", "serve", "imported.py", "--reload"],
+        cwd=bad_files,
+        env={**os.environ, "PYTHONPATH": str(tmp_path / "no_hupper")},
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
+    assert_one_line_error(
+        result, "--reload needs hupper: pip install 'httpx_views[reload]'"
+    )
+
+
+# -- helpers called in-process -----------------------------------------------------
 
 
 def test_cli_addresses_of_a_server_on_several_sockets() -> None:
@@ -854,36 +1074,15 @@ STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 @pytest.fixture
 def signals() -> Iterator[None]:
-    """Put back the SIGTERM and SIGINT handlers that serve replaces."""
+    """Put back the SIGTERM and SIGINT handlers that serve replaces, and
+    ``sys.unraisablehook``."""
     saved = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS}
+    hook = sys.unraisablehook
     yield
     for signum, handler in saved.items():
         if handler is not None:
             signal.signal(signum, handler)
-
-
-@contextmanager
-def bare_logging() -> Iterator[None]:
-    """No handler on the root logger (so basicConfig acts); all put back after."""
-    root = logging.getLogger()
-    access = logging.getLogger("httpx_views.access")
-    saved_root = root.handlers[:], root.level
-    saved_access = access.handlers[:], access.level, access.propagate
-    for handler in saved_root[0]:
-        root.removeHandler(handler)
-    try:
-        yield
-    finally:
-        for logger, handlers in [(root, saved_root[0]), (access, saved_access[0])]:
-            for handler in logger.handlers[:]:
-                if handler not in handlers:
-                    logger.removeHandler(handler)
-                    handler.close()
-        for handler in saved_root[0]:
-            root.addHandler(handler)
-        root.setLevel(saved_root[1])
-        access.setLevel(saved_access[1])
-        access.propagate = saved_access[2]
+    sys.unraisablehook = hook
 
 
 def normalized(text: str) -> str:
@@ -913,14 +1112,21 @@ HELP = {
     ],
     "httpx-views serve": [
         "usage: httpx-views serve [-h] [--host HOST] [--port PORT] [--threads N] "
-        "TARGET",
+        "[--reload] [--debug] TARGET",
         "Serve a WSGI application (an App, usually) with Waitress, logging each "
-        "request on stdout. Ctrl-C or SIGTERM stops it.",
+        "request on stdout. Ctrl-C or SIGTERM stops it. For development: --reload "
+        "restarts it when a Python file changes, --debug shows tracebacks in "
+        "error pages.",
         TARGET_HELP,
         "--host HOST the address to listen on (default: 127.0.0.1, this machine "
         "only; 0.0.0.0 for every IPv4 interface)",
         "--port PORT the TCP port (default: 8880; 0 picks a free one)",
         "--threads N the worker threads serving requests (default: 4)",
+        "--reload restart the server when a Python file of the application "
+        "changes (needs hupper: pip install 'httpx_views[reload]'); with --port 0, "
+        "each restart picks its own port",
+        "--debug turn the App's debug mode on: tracebacks in 500 pages, routes in "
+        "404 pages, for every client to see; never in production",
     ],
     "httpx-views routes": [
         "usage: httpx-views routes [-h] TARGET",
@@ -1130,6 +1336,15 @@ def plain_view(request: Any) -> str:
 )
 def test_cli_name_of(obj: object, name: str) -> None:
     assert cli._name_of(obj) == name
+
+
+def test_cli_in_process_main_reads_the_command_line(
+    sandbox: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (sandbox / "web.py").write_text(WEB)
+    monkeypatch.setattr(sys, "argv", ["httpx-views", "routes", "web.py"])
+    assert cli.main() == 0
+    assert capsys.readouterr() == (WEB_ROUTES, "")
 
 
 def test_cli_in_process_routes_of_a_plain_wsgi_application(
@@ -1493,336 +1708,6 @@ def test_cli_not_wsgi(obj: object, why: str | None) -> None:
     assert cli._not_wsgi(obj) == why
 
 
-# -- in-process: the access log -----------------------------------------------------
-
-ACCESS = "test_cli.access"
-WRITE = object()  # what the server's start_response returns
-
-# host ident user [time] "request line" status bytes
-LOG_LINE = re.compile(
-    r"(?P<host>\S+) - (?P<user>\S+) "
-    r"\[\d\d/[A-Z][a-z]{2}/\d{4}:\d\d:\d\d:\d\d [+-]\d{4}\] "
-    r'"(?P<request>[^"]*)" (?P<status>\S+) (?P<size>\S+)'
-)
-
-
-class ClosingBody:
-    """A response body with a close() method, which says when it runs."""
-
-    def __init__(self, chunks: list[bytes], caplog: pytest.LogCaptureFixture) -> None:
-        self.chunks = chunks
-        self.caplog = caplog
-        self.closed = 0
-
-    def __iter__(self) -> Iterator[bytes]:
-        return iter(self.chunks)
-
-    def close(self) -> None:
-        # Before the line is logged.
-        assert access_records(self.caplog) == []
-        self.closed += 1
-
-
-def access_records(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
-    return [record for record in caplog.records if record.name == ACCESS]
-
-
-def logged(
-    caplog: pytest.LogCaptureFixture,
-    app: Any,
-    environ: dict[str, Any] | None = None,
-    *,
-    iterate: bool = True,
-) -> tuple[bytes, list[tuple[Any, ...]], re.Match[str]]:
-    """Serve *app* through _AccessLog as a server does: the body, the calls to
-    start_response, and the one line logged, parsed."""
-    calls: list[tuple[Any, ...]] = []
-
-    def start_response(status: str, headers: Any, exc_info: Any = None) -> object:
-        calls.append((status, headers, exc_info))
-        return WRITE
-
-    if environ is None:
-        environ = environ_for("/")
-    with caplog.at_level(logging.INFO, logger=ACCESS):
-        body = cli._AccessLog(app, logging.getLogger(ACCESS))(environ, start_response)
-        data = b"".join(body) if iterate else b""
-        close = getattr(body, "close", None)
-        if close is not None:
-            close()
-    [record] = access_records(caplog)
-    line = LOG_LINE.fullmatch(record.getMessage())
-    assert line is not None, record.getMessage()
-    return data, calls, line
-
-
-def app_returning(make_body: Any) -> Any:
-    def app(environ: Any, start_response: Any) -> Any:
-        write = start_response("402 Payment Required", [("Content-Length", "7")])
-        assert write is WRITE
-        return make_body()
-
-    return app
-
-
-@pytest.mark.parametrize(
-    ("chunks", "kind", "size"),
-    [
-        ([b"ab", b"cde"], "list", "5"),
-        ([b"ab", b"cde"], "tuple", "5"),
-        ([], "list", "-"),
-        ([b""], "list", "-"),
-        ([b"abcd", b"efg"], "generator", "7"),
-        ([b"abc", b"de"], "iterator", "5"),  # no close()
-        ([b"ab", b"c"], "closing", "3"),
-        ([], "closing", "-"),
-    ],
-)
-def test_cli_access_log_counts_the_body(
-    caplog: pytest.LogCaptureFixture, chunks: list[bytes], kind: str, size: str
-) -> None:
-    bodies = {
-        "list": lambda: list(chunks),
-        "tuple": lambda: tuple(chunks),
-        "generator": lambda: (chunk for chunk in chunks),
-        "iterator": lambda: iter(chunks),
-        "closing": lambda: ClosingBody(chunks, caplog),
-    }
-    made: list[Any] = []
-
-    def make_body() -> Any:
-        made.append(bodies[kind]())
-        return made[-1]
-
-    app = app_returning(make_body)
-    data, calls, line = logged(caplog, app)
-    assert data == b"".join(chunks)
-    assert calls == [("402 Payment Required", [("Content-Length", "7")], None)]
-    assert (line["status"], line["size"]) == ("402", size)
-    if kind == "closing":
-        assert made[0].closed == 1
-    if kind in ("list", "tuple"):
-        # The body as the application made it: a server sees its length.
-        access = cli._AccessLog(app, logging.getLogger(ACCESS))
-        assert access(environ_for("/"), lambda *args: WRITE) is made[-1]
-
-
-def test_cli_access_log_calls_the_application_with_the_request(
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    seen = []
-
-    def app(environ: Any, start_response: Any) -> list[bytes]:
-        seen.append(environ)
-        start_response("200 OK", [])
-        return [environ["PATH_INFO"].encode()]
-
-    environ = environ_for("/echo")
-    data, _, line = logged(caplog, app, environ)
-    assert data == b"/echo"
-    assert seen == [environ]
-    assert seen[0] is environ
-    assert (line["request"], line["status"]) == ("GET /echo HTTP/1.0", "200")
-
-
-def test_cli_access_log_body_closed_unread(caplog: pytest.LogCaptureFixture) -> None:
-    # A generator application starts the response as it is iterated: closed
-    # before that (the client went away), it has no status and no bytes.
-    def app(environ: Any, start_response: Any) -> Iterator[bytes]:
-        start_response("200 OK", [])
-        yield b"never"
-
-    data, calls, line = logged(caplog, app, iterate=False)
-    assert (data, calls) == (b"", [])
-    assert (line["status"], line["size"]) == ("-", "-")
-
-
-def test_cli_access_log_application_that_raises(
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    def app(environ: Any, start_response: Any) -> list[bytes]:
-        raise RuntimeError("no response at all")
-
-    with pytest.raises(RuntimeError, match="no response at all"):
-        logged(caplog, app)
-    [record] = access_records(caplog)
-    line = LOG_LINE.fullmatch(record.getMessage())
-    assert line is not None
-    assert (line["request"], line["status"], line["size"]) == (
-        "GET / HTTP/1.0",
-        "500",
-        "-",
-    )
-
-
-def test_cli_access_log_leaves_the_status_line_to_the_server(
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    # The middleware only reads the status: a bad one is the server's to
-    # refuse, with its own error.
-    def app(environ: Any, start_response: Any) -> list[bytes]:
-        start_response("", [])
-        return [b"never"]
-
-    def strict_start_response(status: str, headers: Any, exc_info: Any = None) -> Any:
-        raise ValueError(f"bad status line {status!r}")
-
-    access = cli._AccessLog(app, logging.getLogger(ACCESS))
-    with (
-        caplog.at_level(logging.INFO, logger=ACCESS),
-        pytest.raises(ValueError, match=r"^bad status line ''$"),
-    ):
-        access(environ_for("/"), strict_start_response)
-    [record] = access_records(caplog)
-    assert record.getMessage().endswith('"GET / HTTP/1.0" 500 -')
-
-
-def test_cli_access_log_passes_exc_info_on(caplog: pytest.LogCaptureFixture) -> None:
-    def app(environ: Any, start_response: Any) -> list[bytes]:
-        try:
-            raise ValueError("late")
-        except ValueError:
-            start_response("500 Internal Server Error", [], sys.exc_info())
-        return [b"error"]
-
-    _, calls, line = logged(caplog, app)
-    [(status, headers, exc_info)] = calls
-    assert (status, headers) == ("500 Internal Server Error", [])
-    assert exc_info[0] is ValueError
-    assert (line["status"], line["size"]) == ("500", "5")
-
-
-@pytest.mark.parametrize(
-    ("environ", "host", "user", "request_line"),
-    [
-        # Waitress: REQUEST_URI as the client sent it.
-        (
-            {
-                "REQUEST_METHOD": "POST",
-                "REQUEST_URI": "/a%2Fb?x=1",
-                "SCRIPT_NAME": "",
-                "PATH_INFO": "/a/b",
-                "QUERY_STRING": "x=1",
-                "SERVER_PROTOCOL": "HTTP/1.1",
-                "REMOTE_ADDR": "10.0.0.1",
-                "REMOTE_USER": "alice",
-            },
-            "10.0.0.1",
-            "alice",
-            "POST /a%2Fb?x=1 HTTP/1.1",
-        ),
-        # Another server: the URI rebuilt, quoted.
-        (
-            {
-                "REQUEST_METHOD": "GET",
-                "SCRIPT_NAME": "/mount",
-                "PATH_INFO": "/a b",
-                "QUERY_STRING": "x=1&y",
-                "SERVER_PROTOCOL": "HTTP/1.0",
-                "REMOTE_ADDR": "::1",
-            },
-            "::1",
-            "-",
-            "GET /mount/a%20b?x=1&y HTTP/1.0",
-        ),
-        (
-            {"SCRIPT_NAME": "/mount", "QUERY_STRING": ""},
-            "-",
-            "-",
-            "- /mount -",
-        ),
-        ({"PATH_INFO": "/p"}, "-", "-", "- /p -"),
-        # Nothing at all: a dash for each field.
-        ({}, "-", "-", "-  -"),
-        # What could forge or break a line is escaped.
-        (
-            {
-                "REQUEST_METHOD": "GET",
-                "REQUEST_URI": '/a"b\\c\x1b[31m',
-                "SERVER_PROTOCOL": "HTTP/1.1",
-                "REMOTE_ADDR": "1.2.3.4\n",
-                "REMOTE_USER": 'ev"il',
-            },
-            "1.2.3.4\\x0a",
-            "ev\\x22il",
-            "GET /a\\x22b\\x5cc\\x1b[31m HTTP/1.1",
-        ),
-    ],
-    ids=[
-        "waitress",
-        "other-server",
-        "script-name-only",
-        "path-only",
-        "empty",
-        "unsafe",
-    ],
-)
-def test_cli_access_log_line(
-    caplog: pytest.LogCaptureFixture,
-    environ: dict[str, Any],
-    host: str,
-    user: str,
-    request_line: str,
-) -> None:
-    app = app_returning(lambda: [b"paid"])
-    _, _, line = logged(caplog, app, dict(environ))
-    assert (line["host"], line["user"], line["request"]) == (host, user, request_line)
-    assert (line["status"], line["size"]) == ("402", "4")
-
-
-def test_cli_access_log_time_is_now(caplog: pytest.LogCaptureFixture) -> None:
-    before = time.time()
-    _, _, line = logged(caplog, app_returning(list))
-    after = time.time()
-    stamp = re.search(r"\[([^]]+)\]", line[0])
-    assert stamp is not None
-    logged_at = datetime.strptime(stamp[1], "%d/%b/%Y:%H:%M:%S %z").timestamp()
-    assert int(before) <= logged_at <= after
-
-
-@pytest.mark.parametrize(
-    ("value", "escaped"),
-    [
-        ("GET /path?x=1 HTTP/1.1", "GET /path?x=1 HTTP/1.1"),
-        ('a"b\\c', "a\\x22b\\x5cc"),
-        ("\x1b[31m", "\\x1b[31m"),
-        ("tab\there\r\n\x00", "tab\\x09here\\x0d\\x0a\\x00"),
-        ("\x7f\x80\xe9\xff", "\\x7f\\x80\\xe9\\xff"),
-        ("~ !", "~ !"),
-        # Not from a server (one byte a character): its low byte.
-        ("\u20ac", "\\xac"),
-    ],
-    ids=["plain", "quote-backslash", "escape", "controls", "high", "edges", "wide"],
-)
-def test_cli_log_escape(value: str, escaped: str) -> None:
-    assert cli._log_escape(value) == escaped
-
-
-def test_cli_counted_body_reports_its_size_once_closed() -> None:
-    sizes: list[int] = []
-    body = cli._CountedBody([b"ab", b"cde", b"f"], sizes.append)
-    assert list(body) == [b"ab", b"cde", b"f"]
-    assert sizes == []
-    body.close()
-    assert sizes == [6]
-
-
-def test_cli_counted_body_reports_even_when_close_fails() -> None:
-    class Failing:
-        def __iter__(self) -> Iterator[bytes]:
-            return iter([b"ab"])
-
-        def close(self) -> None:
-            raise OSError("gone")
-
-    sizes: list[int] = []
-    body = cli._CountedBody(Failing(), sizes.append)
-    assert list(body) == [b"ab"]
-    with pytest.raises(OSError, match="gone"):
-        body.close()
-    assert sizes == [2]
-
-
 # -- in-process: serve's pieces ----------------------------------------------------
 
 
@@ -1869,28 +1754,6 @@ def test_cli_stop_on_signal_raises_once() -> None:
         pytest.fail("a second signal raised again")
     # Waitress ends its loop on it as on Ctrl-C.
     assert issubclass(cli._Stop, KeyboardInterrupt)
-
-
-def test_cli_configure_logging_access_on_stdout_the_rest_on_stderr(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    with bare_logging():
-        cli._configure_logging()
-        logging.getLogger("httpx_views.access").info("GET / 200")
-        logging.getLogger("test_cli.waitress").warning("queue is deep")
-        logging.getLogger("test_cli.other").info("for your information")
-        logging.getLogger("test_cli.other").debug("not shown")
-    out, err = capsys.readouterr()
-    assert out == "GET / 200\n"
-    stamp = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}"
-    lines = err.splitlines()
-    assert len(lines) == 2, err
-    assert re.fullmatch(
-        stamp + r" WARNING \[test_cli\.waitress\] queue is deep", lines[0]
-    )
-    assert re.fullmatch(
-        stamp + r" INFO \[test_cli\.other\] for your information", lines[1]
-    )
 
 
 class Console(io.StringIO):
@@ -2099,7 +1962,10 @@ def test_cli_in_process_serve_stop_swallowed_by_import(
 
 
 def test_cli_in_process_serve_stop_raised_in_a_callback_stops_quietly(
-    sandbox: Path, fake_waitress: FakeWaitress, capsys: pytest.CaptureFixture[str]
+    sandbox: Path,
+    fake_waitress: FakeWaitress,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     # A signal that comes while Python runs a weak reference's callback (as
     # importlib's do): Python cannot raise the _Stop out of it and would print
@@ -2112,11 +1978,14 @@ def test_cli_in_process_serve_stop_raised_in_a_callback_stops_quietly(
         "ref = weakref.ref(thing, lambda _: stop(signal.SIGTERM, None))\n"
         "del thing\n" + HELLO
     )
-    hook = sys.unraisablehook
+    reported: list[Any] = []
+    hook = reported.append  # one bound method, to compare by identity
+    monkeypatch.setattr(sys, "unraisablehook", hook)
     with bare_logging():
         assert call_main("serve", "callback.py") == 0
     assert fake_waitress.servers == [] or fake_waitress.servers[0].runs == 0
     assert capsys.readouterr() == ("Stopped.\n", "")
+    assert reported == []
     assert sys.unraisablehook is hook  # serve put it back
 
 
@@ -2138,3 +2007,197 @@ def test_cli_in_process_serve_target_that_fails_to_load(
     assert call_main("serve", "broken.py") == 2
     assert "importing 'broken.py' failed: ZeroDivisionError" in error_line(capsys)
     assert fake_waitress.servers == []
+
+
+# -- in-process: serve --reload and --debug -------------------------------------
+
+
+class FakeHupper:
+    """Stands in for the hupper module: the monitor, or the proxy to it."""
+
+    def __init__(self, in_worker: bool) -> None:
+        self.in_worker = in_worker
+        self.started: list[tuple[str, dict[str, Any]]] = []
+        self.watched: list[str] = []
+
+    def start_reloader(self, worker_path: str, **options: Any) -> FakeHupper:
+        self.started.append((worker_path, options))
+        if not self.in_worker:
+            raise SystemExit(0)  # the monitor stopped, and its last worker
+        return self  # the proxy to the monitor
+
+    def watch_files(self, files: list[str]) -> None:
+        self.watched += files
+
+
+@pytest.fixture
+def fake_hupper(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeHupper]:
+    """hupper, as in a worker process; set ``in_worker`` False for the monitor."""
+    fake = FakeHupper(in_worker=True)
+    monkeypatch.setitem(sys.modules, "hupper", fake)
+    yield fake
+
+
+def test_cli_in_process_serve_reload_monitor_never_imports_the_target(
+    sandbox: Path,
+    fake_waitress: FakeWaitress,
+    fake_hupper: FakeHupper,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    (sandbox / "hello.py").write_text("raise AssertionError('imported')\n")
+    fake_hupper.in_worker = False
+    args = ["serve", "hello.py", "--reload", "--port", "0"]
+    assert call_main(*args) == 0
+    [(worker_path, options)] = fake_hupper.started
+    # The worker runs the same command line, and exits with its status.
+    assert options == {"worker_kwargs": {"argv": args}, "shutdown_interval": 5}
+    module, name = worker_path.rsplit(".", 1)
+    assert getattr(importlib.import_module(module), name) is cli._reload_worker
+    assert "hello" not in sys.modules
+    assert fake_waitress.servers == []
+    assert capsys.readouterr() == ("", "")
+
+
+def test_cli_in_process_serve_reload_worker_serves(
+    sandbox: Path,
+    fake_waitress: FakeWaitress,
+    fake_hupper: FakeHupper,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    (sandbox / "hello.py").write_text(HELLO)
+    with bare_logging():
+        assert call_main("serve", "hello.py", "--reload") == 0
+    [server] = fake_waitress.servers
+    assert server.runs == 1
+    # hupper finds the modules imported by itself.
+    assert fake_hupper.watched == []
+    out = capsys.readouterr().out
+    assert out.startswith("Serving hello.py on ")
+
+
+@pytest.mark.parametrize(
+    ("files", "target", "watched"),
+    [
+        # The target: a syntax error, or an error as it runs.
+        ({"web.py": "app = (\n"}, "web.py", ["web.py"]),
+        ({"web.py": "app = 1 / 0\n"}, "web.py", ["web.py"]),
+        # A module it imports, which is not in sys.modules either.
+        ({"web.py": "import part\n", "part.py": "def (\n"}, "web", ["part.py"]),
+    ],
+    ids=["syntax-error", "error", "imported-module"],
+)
+def test_cli_in_process_serve_reload_worker_watches_what_failed(
+    sandbox: Path,
+    fake_waitress: FakeWaitress,
+    fake_hupper: FakeHupper,
+    capsys: pytest.CaptureFixture[str],
+    files: dict[str, str],
+    target: str,
+    watched: list[str],
+) -> None:
+    for name, source in files.items():
+        (sandbox / name).write_text(source)
+    assert call_main("serve", target, "--reload") == 2
+    assert "failed" in error_line(capsys)
+    assert fake_waitress.servers == []
+    for name in watched:
+        assert str(sandbox / name) in map(os.path.abspath, fake_hupper.watched)
+    assert all(os.path.isfile(file) for file in fake_hupper.watched)
+
+
+def test_cli_in_process_serve_reload_worker_missing_target_watches_nothing(
+    sandbox: Path,
+    fake_waitress: FakeWaitress,
+    fake_hupper: FakeHupper,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Refused before any import: no error to take files from.
+    assert call_main("serve", "nowhere.py", "--reload") == 2
+    assert "no such file: 'nowhere.py'" in error_line(capsys)
+    assert fake_hupper.watched == []
+
+
+def test_cli_in_process_serve_reload_without_hupper(
+    sandbox: Path,
+    fake_waitress: FakeWaitress,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    (sandbox / "hello.py").write_text("raise AssertionError('imported')\n")
+    monkeypatch.setitem(sys.modules, "hupper", None)  # import hupper fails
+    assert call_main("serve", "hello.py", "--reload") == 2
+    assert error_line(capsys) == (
+        "httpx-views: error: --reload needs hupper: pip install 'httpx_views[reload]'"
+    )
+    assert fake_waitress.servers == []
+
+
+def test_cli_reload_worker_exits_with_the_status_of_the_command(
+    sandbox: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # hupper's worker would exit with 0 whatever the function returns.
+    (sandbox / "web.py").write_text(WEB)
+    with pytest.raises(SystemExit) as exited:
+        cli._reload_worker(["routes", "web.py"])
+    assert exited.value.code == 0
+    assert capsys.readouterr().out == WEB_ROUTES
+    with pytest.raises(SystemExit) as exited:
+        cli._reload_worker(["routes", "nowhere.py"])
+    assert exited.value.code == 2
+
+
+@pytest.mark.parametrize("debug", [False, True], ids=["no-debug", "debug"])
+def test_cli_in_process_serve_debug_turns_the_apps_debug_mode_on(
+    sandbox: Path,
+    fake_waitress: FakeWaitress,
+    capsys: pytest.CaptureFixture[str],
+    debug: bool,
+) -> None:
+    (sandbox / "web.py").write_text(WEB)
+    with bare_logging():
+        assert call_main("serve", "web.py", *(["--debug"] if debug else [])) == 0
+    [server] = fake_waitress.servers
+    app = server.app.app  # inside the access log
+    assert isinstance(app, App)
+    assert app.debug is debug
+    out, err = capsys.readouterr()
+    assert err == (DEBUG_WARNING if debug else "")
+    assert out.startswith("Serving web.py on ")
+
+
+def test_cli_in_process_serve_debug_needs_an_app(
+    sandbox: Path, fake_waitress: FakeWaitress, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (sandbox / "plain.py").write_text(HELLO)
+    assert call_main("serve", "plain.py", "--debug") == 2
+    assert error_line(capsys).endswith(
+        "'plain.py' is a WSGI application but not an httpx_views App: "
+        "--debug needs an App"
+    )
+    assert fake_waitress.servers == []
+
+
+def test_cli_source_files_of_an_error(tmp_path: Path) -> None:
+    # The files of its frames, once each, and not those that are no file.
+    web = tmp_path / "web.py"
+    web.write_text("def fail():\n    raise ValueError('x')\n\n\nfail()\n")
+    with pytest.raises(ValueError) as raised:
+        exec(compile(web.read_text(), str(web), "exec"), {})
+    assert cli._source_files(raised.value) == [__file__, str(web)]
+    with pytest.raises(ValueError) as raised:
+        exec(compile(web.read_text(), "<string>", "exec"), {})
+    assert cli._source_files(raised.value) == [__file__]
+
+
+@pytest.mark.parametrize(
+    ("filename", "in_files"), [("web.py", True), ("<unknown>", False)]
+)
+def test_cli_source_files_of_a_syntax_error(
+    sandbox: Path, filename: str, in_files: bool
+) -> None:
+    (sandbox / "web.py").write_text("app = (\n")
+    with pytest.raises(SyntaxError) as raised:
+        compile("app = (\n", filename, "exec")
+    assert (filename in cli._source_files(raised.value)) is in_files
+    # Where it was raised: a never-raised one has none.
+    assert cli._source_files(SyntaxError("no file")) == []
