@@ -19,13 +19,13 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import webob
 import webob.exc
 
+from ._debug_pages import _DebugServerError
 from ._results import _as_response, _plain_response
 from ._sending import _close
 from .httpexceptions import (
     HTTPException,
     HTTPInternalServerError,
     HTTPNotFound,
-    _DebugServerError,
     status_map,
 )
 from .routing import ConfigurationError, _describe
@@ -44,9 +44,6 @@ if TYPE_CHECKING:
 _VIEWS_BY_CLASS_MAX = 1000
 
 
-# Both our exceptions and WebOb's are responses; ``webob.exc.HTTPException``
-# is the base of every WebOb HTTP exception (``wsgi_response`` is the response).
-_HTTP_EXCEPTIONS = (HTTPException, webob.exc.HTTPException)
 # What is the response when raised: the above, and any exception that is a
 # webob.Response (Pyramid's HTTP exceptions, an application's own class).
 _RAISED_RESPONSES = (webob.Response, webob.exc.HTTPException)
@@ -224,7 +221,7 @@ class ExceptionViews:
         hide the error. ``request.exception`` is the 500, caused by *exc*.
         """
         log_error(request, exc)
-        error = self.server_error(exc)
+        error = self.server_error(exc, request)
         error.__cause__ = exc
         request.__dict__["exception"] = error
         entry = self.server_error_view(request.environ)
@@ -257,14 +254,17 @@ class ExceptionViews:
             _close(exc)
         return response
 
-    def server_error(self, exc: BaseException) -> HTTPInternalServerError:
-        """The App's own 500 for *exc*: with its traceback in debug mode."""
+    def server_error(
+        self, exc: BaseException, request: Request
+    ) -> HTTPInternalServerError:
+        """The App's own 500 for *exc*, raised for *request*.
+
+        In debug mode it shows the exception, its traceback and the request
+        (see :mod:`httpx_views._debug_pages`).
+        """
         if not self.debug:
             return HTTPInternalServerError()
-        import traceback  # only in debug mode: slow to import
-
-        trace = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-        return _DebugServerError(detail=trace)
+        return _DebugServerError(exc, request.environ)
 
 
 def log_error(request: Request, exc: BaseException) -> None:

@@ -2,7 +2,8 @@
 
 Content negotiation chooses a page's media type from the request's
 ``Accept`` header (HTML, JSON, an RFC 9457 problem document or plain text)
-and gives the headers a page of that type is sent with; the template
+and gives the headers a page of that type is sent with; every HTML page
+is an HTML5 document with a style of its own (``_HTML_PAGE``); the template
 helpers escape the values a page is filled with and find the placeholders
 a body template fills from the response's headers or the environ.
 
@@ -107,6 +108,52 @@ def _negotiate(header: str) -> str:
             _negotiated.clear()
         _negotiated[header] = media_type
     return media_type
+
+
+# -- the HTML page ------------------------------------------------------------
+
+# The style of every HTML page: inline, so a page makes no other request.
+# System fonts; a reading width on a wide screen; nothing wider than a
+# narrow one (375 px): preformatted text wraps, and so does any word too
+# long for the line, but a table's labels stay whole as long as they fit:
+# "anywhere" lets a column shrink below its longest word, "break-word" does
+# not, so the name-value tables of the debug 500 (class "fields") give their
+# labels a column of fixed width. Light or dark, as the reader prefers (the
+# color-scheme meta: the checker does not know the CSS property yet).
+_STYLE = (
+    "body{max-width:50rem;margin:0 auto;padding:0 1rem;line-height:1.5;"
+    'font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;'
+    "overflow-wrap:anywhere}"
+    "h1{font-size:1.5rem;line-height:1.25}"
+    "h2{font-size:1.25rem;margin-top:2rem}"
+    "pre,code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.875rem}"
+    "pre{white-space:pre-wrap;padding:.5rem .75rem;border-radius:.25rem;"
+    "background:rgba(128,128,128,.12)}"
+    "table{border-collapse:collapse;width:100%}"
+    "th,td{text-align:left;vertical-align:top;padding:.25rem .5rem;"
+    "border-bottom:1px solid rgba(128,128,128,.3)}"
+    "th{overflow-wrap:break-word}"
+    ".fields{table-layout:fixed}.fields th{width:9rem}"
+)
+
+# The page every HTML body goes in (HTTPException.html_template_obj): the
+# status line is the title and the heading, ${body} the body template's.
+_HTML_PAGE = (
+    "<!DOCTYPE html>\n"
+    '<html lang="en">\n'
+    "<head>\n"
+    '<meta charset="utf-8">\n'
+    '<meta name="color-scheme" content="light dark">\n'
+    '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+    "<title>${status}</title>\n"
+    f"<style>{_STYLE}</style>\n"
+    "</head>\n"
+    "<body>\n"
+    "<h1>${status}</h1>\n"
+    "${body}\n"
+    "</body>\n"
+    "</html>\n"
+)
 
 
 # -- body templates -----------------------------------------------------------

@@ -17,11 +17,19 @@ from typing import TYPE_CHECKING, Any
 import webob
 import webob.exc
 
+from ._sending import _ok
+from .httpexceptions import HTTPException
 from .request import TEXT_PLAIN, Request
 from .routing import _describe
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIApplication
+
+    from ._exception_views import ExceptionViews
+
+# Both our exceptions and WebOb's are responses; ``webob.exc.HTTPException``
+# is the base of every WebOb HTTP exception (``wsgi_response`` is the response).
+_HTTP_EXCEPTIONS = (HTTPException, webob.exc.HTTPException)
 
 _JSON = ("Content-Type", "application/json")
 
@@ -39,6 +47,31 @@ def _json_body(value: Any, view: Callable[..., Any]) -> bytes:
             f"view {_describe(view)} returned {type(value).__name__} that is "
             f"not JSON: {exc}"
         ) from exc
+
+
+def to_response(
+    request: Request,
+    result: Any,
+    view: Callable[..., Any],
+    exception_views: ExceptionViews,
+) -> WSGIApplication:
+    """Turn what *view* returned into a response."""
+    if request._response is None:
+        # The view left request.response alone: a plain value's headers
+        # are known, and no response object is needed to send them.
+        kind = type(result)
+        if kind is str:
+            return _ok(TEXT_PLAIN, result.encode("utf-8"))
+        if kind is dict or kind is list:
+            return _ok(_JSON, _json_body(result, view))
+        if kind is bytes:
+            return _ok(_OCTET_STREAM, result)
+    if isinstance(result, webob.Response):
+        if isinstance(result, _HTTP_EXCEPTIONS):
+            # Returned is the same as raised.
+            return exception_views.answer(request, result)
+        return result
+    return _plain_response(request, result, view)
 
 
 def _plain_response(

@@ -3,13 +3,14 @@
 A class registered as a view gets a fresh instance per request, whose
 method named after the HTTP method answers; an ``async def`` view (or
 middleware) is refused when it is registered, since a WSGI App calls views
-synchronously. :func:`_patterns` names the routes a debug 404 or 405 lists.
+synchronously. :func:`_route_rows` and :func:`_patterns` name the routes
+a debug 404 or 405 lists.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 from .routing import ConfigurationError, Route, _describe
 
@@ -63,16 +64,39 @@ def _refuse_async(view: Callable[..., Any], kind: str = "view") -> None:
         )
 
 
-def _patterns(routes: Iterable[Route]) -> str:
-    """Each pattern once, with the methods its routes serve."""
+class _RouteRow(NamedTuple):
+    """One pattern as a debug page lists it."""
+
+    pattern: str
+    #: The methods its routes serve, such as ``"GET, HEAD, POST"``.
+    methods: str
+    #: The names of its routes, comma-separated; ``""`` if none has one.
+    names: str
+
+
+def _route_rows(routes: Iterable[Route]) -> list[_RouteRow]:
+    """Each pattern once, in the order added, with its methods and names."""
     methods: dict[str, set[str] | None] = {}
+    names: dict[str, list[str]] = {}
     for route in routes:
         served = methods.setdefault(route.pattern, set())
         if served is None or route.methods is None:
             methods[route.pattern] = None
         else:
             served |= route.methods
-    return ", ".join(
-        f"{pattern} ({', '.join(sorted(served)) if served else 'any method'})"
+        named = names.setdefault(route.pattern, [])
+        if route.name is not None:
+            named.append(route.name)
+    return [
+        _RouteRow(
+            pattern,
+            ", ".join(sorted(served)) if served else "any method",
+            ", ".join(names[pattern]),
+        )
         for pattern, served in methods.items()
-    )
+    ]
+
+
+def _patterns(routes: Iterable[Route]) -> str:
+    """Each pattern once, with the methods its routes serve, in a line."""
+    return ", ".join(f"{row.pattern} ({row.methods})" for row in _route_rows(routes))

@@ -49,6 +49,7 @@ from ._rendering import (
     _CONTENT_TYPES,
     _DEFAULT_TYPE,
     _HTML,
+    _HTML_PAGE,
     _JSON,
     _MAX_ENTRIES,
     _MAX_ENTRY_TEXT,
@@ -213,7 +214,9 @@ class HTTPException(Response, Exception):
     # - CR, LF, NUL and non-Latin-1 text are refused in all header values,
     #   control characters in the status line;
     # - unknown template placeholders stay as they are instead of raising;
-    # - bodies are always UTF-8, whatever ``charset`` says.
+    # - bodies are always UTF-8, whatever ``charset`` says;
+    # - the HTML page is HTML5 (doctype, lang, charset, viewport, a style of
+    #   its own), so it no longer starts with "<html".
 
     # Overridden by every concrete class; 520 is Pyramid's code for this base.
     code: int = 520
@@ -225,8 +228,6 @@ class HTTPException(Response, Exception):
     message: object
     comment: object
     json_formatter: JSONFormatter | None = None
-    # Whether HTML shows the detail as preformatted text (a traceback).
-    _preformatted_detail = False
     # The headers of an empty_body class, which has no Content-Type.
     _bodyless_headers: tuple[tuple[str, str], ...] = ()
 
@@ -239,15 +240,7 @@ class HTTPException(Response, Exception):
         "${explanation}${br}${br}\n${detail}\n${html_comment}\n"
     )
     plain_template_obj = Template("${status}\n\n${body}")
-    html_template_obj = Template(
-        "<html>\n"
-        "<head><title>${status}</title></head>\n"
-        "<body>\n"
-        "<h1>${status}</h1>\n"
-        "${body}\n"
-        "</body>\n"
-        "</html>\n"
-    )
+    html_template_obj = Template(_HTML_PAGE)  # HTML5, with its own style
 
     def __init__(
         self,
@@ -519,7 +512,6 @@ class HTTPException(Response, Exception):
             explanation,
             detail,
             comment,
-            self._preformatted_detail,
             type(body_template),
             body_source,
             type(page_template),
@@ -613,10 +605,7 @@ class HTTPException(Response, Exception):
         values = {name: escape(value) for name, value in looked_up.items()}
         values["br"] = br
         values["explanation"] = escape(self.explanation)
-        detail = escape(self.detail)
-        if self._preformatted_detail and escape is _as_html and detail:
-            detail = f"<pre>{detail}</pre>"
-        values["detail"] = detail
+        values["detail"] = escape(self.detail)
         values["comment"] = comment
         values["html_comment"] = html_comment
         return self.body_template_obj.safe_substitute(values)
@@ -1246,16 +1235,6 @@ class HTTPNetworkAuthenticationRequired(HTTPServerError):
     code = 511
     title = "Network Authentication Required"
     explanation = "The client has to authenticate to gain network access."
-
-
-class _DebugServerError(HTTPInternalServerError):
-    """The 500 of ``App(debug=True)``: its detail is a traceback.
-
-    HTML shows it as preformatted text; the other media types carry it as
-    it is.
-    """
-
-    _preformatted_detail = True
 
 
 # Pyramid's names for the classes RFC 9110 renamed (the same classes).

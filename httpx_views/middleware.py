@@ -38,7 +38,8 @@ from typing import TYPE_CHECKING, Any
 import webob
 import webob.exc
 
-from ._exception_views import _HTTP_EXCEPTIONS, log_error
+from ._exception_views import log_error
+from ._results import _HTTP_EXCEPTIONS
 from ._sending import _close, own
 from ._views import _refuse_async
 from .request import Request
@@ -157,7 +158,7 @@ def _unsendable(
     """
     _close(response)
     log_error(request, exc)
-    error = views.server_error(exc)
+    error = views.server_error(exc, request)
     error.__cause__ = exc
     request.__dict__["exception"] = error
     exc.__traceback__ = None

@@ -20,6 +20,7 @@ from httpx_views import (
     HTTPNotFound,
     Request,
 )
+from httpx_views._debug_pages import _DebugServerError
 from httpx_views._exception_views import ExceptionViews
 
 
@@ -83,6 +84,31 @@ def test_server_error_views_are_those_of_the_500_and_its_http_bases() -> None:
     for path, name in [("/api/x", "500"), ("/x", "http")]:
         entry = views.server_error_view(environ_for(path))
         assert entry is not None and entry.view.__qualname__ == name
+
+
+def _failed() -> RuntimeError:
+    try:
+        raise RuntimeError("the <cause>")
+    except RuntimeError as exc:
+        return exc
+
+
+def test_server_error_outside_debug_is_the_plain_500() -> None:
+    error = ExceptionViews(debug=False).server_error(
+        _failed(), Request(environ_for("/"))
+    )
+    assert type(error) is HTTPInternalServerError
+    assert error.detail is None
+
+
+def test_server_error_in_debug_shows_the_exception_and_the_request() -> None:
+    request = Request(environ_for("/where", headers={"X-Asked": "yes"}))
+    error = ExceptionViews(debug=True).server_error(_failed(), request)
+    assert isinstance(error, _DebugServerError)
+    assert isinstance(error.detail, str)
+    assert "RuntimeError: the <cause>" in error.detail
+    assert "\nRequest: GET /where\n" in error.detail
+    assert "\nX-Asked: yes\n" in error.detail
 
 
 def test_appends_slash_asks_the_not_found_view_of_the_path() -> None:

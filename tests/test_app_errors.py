@@ -1047,8 +1047,108 @@ def test_debug_404_lists_each_pattern_once_with_its_methods() -> None:
     app.add_route("/any", lambda request: "any")
     text = TestApp(app).get("/nope", status=404).text
     assert text.count("/notes") == 1
-    assert "/notes (GET, HEAD, POST)" in text
-    assert "/any (any method)" in text
+    assert "Routes: /notes (GET, HEAD, POST), /any (any method).\n" in text
+
+
+def test_debug_404_page_is_a_table_of_patterns_methods_and_names() -> None:
+    app = App(debug=True)
+    app.add_route("/notes", lambda request: "list", methods=["GET"], name="notes")
+    app.add_route("/notes", lambda request: "add", methods=["POST"], name="add")
+    app.add_route("/notes/{id:int}", lambda request: "one", methods=["GET"])
+    app.add_route("/any", lambda request: "any", name="any")
+    html = TestApp(app).get("/nope", headers={"Accept": "text/html"}, status=404).text
+    rows = html[html.index("<tbody>") : html.index("</tbody>")]
+    assert rows.split("\n")[1:-1] == [
+        "<tr><td><code>/notes</code></td><td>GET, HEAD, POST</td>"
+        "<td>notes, add</td></tr>",
+        "<tr><td><code>/notes/{id:int}</code></td><td>GET, HEAD</td><td></td></tr>",
+        "<tr><td><code>/any</code></td><td>any method</td><td>any</td></tr>",
+    ]
+
+
+def test_debug_404_is_what_a_not_found_view_answers() -> None:
+    app = App(debug=True)
+    app.add_route("/a", lambda request: "a", name="a")
+    app.notfound_view(lambda request: request.exception)
+    html = TestApp(app).get("/nope", headers={"Accept": "text/html"}, status=404).text
+    assert "<td><code>/a</code></td>" in html
+
+
+# -- the debug 500 shows the exception, its frames and the request ---------------------
+
+
+def _view_that_fails(request: Request) -> Any:
+    raise LookupError("no such <order>")
+
+
+def test_debug_500_page_shows_frames_and_the_request_masked() -> None:
+    app = _served(App(debug=True), _view_that_fails, "/orders/{id}")
+    res = TestApp(app).get(
+        "/orders/7?full=1",
+        headers={
+            "Accept": "text/html",
+            "Authorization": "Bearer s3cr3t",
+            "Cookie": "session=s3cr3t",
+            "X-Request-Id": "req-42",
+        },
+        status=500,
+    )
+    html = res.text
+    assert "<h2>LookupError</h2>\n<pre>no such &lt;order&gt;</pre>" in html
+    line = _view_that_fails.__code__.co_firstlineno + 1
+    assert (
+        f"<pre>File &quot;{__file__}&quot;, line {line}, in _view_that_fails\n"
+        "  raise LookupError(&quot;no such &lt;order&gt;&quot;)</pre>"
+    ) in html
+    assert '<th scope="row">Path</th><td>/orders/7</td>' in html
+    assert '<th scope="row">Query string</th><td>full=1</td>' in html
+    assert '<th scope="row">X-Request-Id</th><td>req-42</td>' in html
+    assert '<th scope="row">Authorization</th><td>[masked]</td>' in html
+    assert '<th scope="row">Cookie</th><td>[masked]</td>' in html
+    assert "s3cr3t" not in html
+
+
+# -- without debug, nothing of the above ----------------------------------------------
+
+
+def _errors_app(debug: bool) -> App:
+    app = App(security_policy=_Denying(), debug=debug)
+    app.add_route("/users/{id:int}", lambda request: "u", methods=["GET"])
+    app.add_route("/admin-only", lambda request: "a", permission="admin-perm")
+    app.add_route("/fails", _view_that_fails)
+    return app
+
+
+@pytest.mark.parametrize(
+    "accept", ["text/html", "application/json", "application/problem+json", None]
+)
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("GET", "/nope", 404),
+        ("POST", "/users/1", 405),
+        ("GET", "/admin-only", 403),
+        ("GET", "/fails", 500),
+    ],
+)
+def test_no_debug_page_shows_routes_traceback_or_request(
+    method: str, path: str, status: int, accept: str | None
+) -> None:
+    headers = {"Accept": accept, "X-Probe": "probe-value", "Cookie": "c=probe-cookie"}
+    for debug in (True, False):  # debug shows it all: the probes can find it
+        served = send(_errors_app(debug), path, method, headers=headers)
+        assert served.status == status
+        body = served.body.decode()
+        shown = [
+            text
+            for text in ("/users/{id:int}", "admin-perm", "Traceback", "probe-value")
+            if text in body
+        ]
+        assert "probe-cookie" not in body
+        if debug:
+            assert shown
+        else:
+            assert shown == [], body
 
 
 # -- what the App adds at send time stays with that request ---------------------
@@ -1492,6 +1592,7 @@ def test_headers_the_server_refuses_are_replaced_by_500_with_exc_info(
         text = body.decode()
         assert "Traceback (most recent call last):\n  File " in text
         assert "_Refused: the server refused a header" in text
+        assert "\nRequest: GET /v\n" in text
 
 
 class _ReportingResponse(Response):

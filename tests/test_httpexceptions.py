@@ -78,6 +78,8 @@ CATEGORIES = {
     5: HTTPServerError,
 }
 EMPTY_BODY_CODES = {204, 205, 304}
+# How every HTML page starts (tests/test__rendering.py checks the rest).
+HTML5_START = b'<!DOCTYPE html>\n<html lang="en">\n'
 REDIRECT_CODES = sorted(code for code in status_map if code // 100 == 3 and code != 304)
 # Every 2xx-5xx code in the IANA registry, plus 418.
 IANA_CODES = {
@@ -369,7 +371,7 @@ def test_each_call_negotiates_its_own_body_and_leaves_the_exception() -> None:
     first_start, first = call(exc, "*/*")
     second_start, second = call(exc, "application/json")
     assert media_type(first_start) == HTML
-    assert first.startswith(b"<html")
+    assert first.startswith(HTML5_START)
     assert media_type(second_start) == JSON
     assert json.loads(second)["message"].endswith("detail")
     assert first_start.header("Content-Length") == str(len(first))
@@ -530,8 +532,8 @@ def test_text_body_is_pyramids_without_trailing_blank_lines() -> None:
 def test_html_body_has_status_explanation_and_detail() -> None:
     start_response, body = call(Sample("detail"), "text/html")
     assert start_response.header("Content-Type") == "text/html; charset=UTF-8"
-    assert body.startswith(b"<html")
-    assert b"200 OK" in body
+    assert body.startswith(HTML5_START)
+    assert b"<title>200 OK</title>" in body
     assert b"explanation<br/><br/>" in body
     assert b"detail" in body
     assert b"<!-- " not in body
@@ -636,8 +638,8 @@ def test_every_class_renders_every_format(
     assert status_line == f"{code} {cls.title}"
     assert fragment.strip()
     if accept == HTML:
-        assert body.startswith(b"<html")
-        assert html.escape(exc.status).encode() in body
+        assert body.startswith(HTML5_START)
+        assert f"<title>{html.escape(exc.status)}</title>".encode() in body
         assert html.escape(fragment.split("\n")[0].strip()).encode() in body
         return
     # No markup and no HTML escapes outside HTML.
@@ -1108,6 +1110,38 @@ def test_html_escapes_detail_comment_and_status() -> None:
     assert "404 Not &lt;Found&gt;" in text
 
 
+# -- the HTML page as Pyramid users customise it ---------------------------------------
+
+
+class _OwnPage(HTTPNotFound):
+    """A page of its own, set on the class as a Pyramid application does."""
+
+    html_template_obj = Template("<main>[${status}] ${body}</main>")
+    body_template_obj = Template("${explanation} ${detail} ${REQUEST_METHOD} ${etag}")
+
+
+def test_class_page_and_body_templates_replace_the_html5_page() -> None:
+    exc = _OwnPage("<gone>", headers={"ETag": '"v1"'})
+    body = call(exc, HTML, REQUEST_METHOD="GET")[1]
+    assert body == (
+        b"<main>[404 Not Found] The requested resource could not be found. "
+        b"&lt;gone&gt; GET &quot;v1&quot;</main>"
+    )
+
+
+def test_body_template_argument_fills_the_html5_page() -> None:
+    exc = HTTPNotFound(
+        "<x>",
+        headers={"ETag": '"v1"'},
+        body_template="${REQUEST_METHOD} ${etag}: ${detail}",
+    )
+    body = call(exc, HTML, REQUEST_METHOD="GET")[1]
+    assert body.startswith(HTML5_START)
+    assert body.endswith(
+        b"\n<h1>404 Not Found</h1>\nGET &quot;v1&quot;: &lt;x&gt;\n</body>\n</html>\n"
+    )
+
+
 def test_html_escapes_template_values_from_environ_and_headers() -> None:
     exc = HTTPFound(
         '/a?b=<i>&c="\'"',
@@ -1307,13 +1341,11 @@ def test_status_line_with_an_empty_reason_phrase_is_sent() -> None:
     assert start_response.status == "200 "
 
 
-def test_debug_server_error_shows_the_traceback_preformatted() -> None:
+def test_html_page_shows_a_detail_as_text_not_preformatted() -> None:
     trace = "Traceback (most recent call last):\n  File '<x>'\nKeyError: '<k>'\n"
-    _, page = call(httpexceptions._DebugServerError(trace), HTML)
-    assert b"<pre>Traceback (most recent call last):\n  File &#x27;&lt;x&gt;" in page
-    _, text = call(httpexceptions._DebugServerError(trace), TEXT)
-    assert trace.encode() in text
-    assert b"<pre>" not in call(HTTPServerError(trace), HTML)[1]
+    page = call(HTTPServerError(trace), HTML)[1]
+    assert b"\nTraceback (most recent call last):\n  File &#x27;&lt;x&gt;" in page
+    assert b"<pre>" not in page
 
 
 @pytest.mark.parametrize("vary", ["Accept", "accept, Cookie", "Cookie, Accept", "*"])
