@@ -20,35 +20,29 @@ body limit (``_body_limit``) and class-based views (``_views``).
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar, overload
-from urllib.parse import quote
-
-import webob
-import webob.exc
 
 from ._body_limit import _limit_body
 from ._exception_views import (
-    _HTTP_EXCEPTIONS,
     _RAISED_RESPONSES,
     ExceptionView,
     ExceptionViews,
     _logger,
     log_error,
 )
-from ._results import _JSON, _OCTET_STREAM, _json_body, _plain_response
-from ._sending import _Body, _checked, _close, _close_unsent, _ok
-from ._views import _class_view_method, _class_view_methods, _patterns, _refuse_async
+from ._no_route import no_route
+from ._results import to_response
+from ._sending import _Body, _checked, _close, _close_unsent
+from ._views import _class_view_method, _class_view_methods, _refuse_async
 from .httpexceptions import (
     HTTPBadRequest,
     HTTPForbidden,
-    HTTPMethodNotAllowed,
-    HTTPMovedPermanently,
     HTTPNotFound,
-    HTTPPermanentRedirect,
 )
 from .middleware import (
     Middleware,
@@ -57,10 +51,13 @@ from .middleware import (
     _chain,
     _check_middleware,
 )
-from .request import TEXT_PLAIN, Request
+from .request import Request
 from .routing import ConfigurationError, Match, Route, Router
+from .static import add_static
+from .templates import Templates, rendered
 
 if TYPE_CHECKING:
+    import jinja2
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
     from .security import SecurityPolicy
@@ -71,9 +68,6 @@ __all__ = ["App", "ExceptionView", "View"]
 #: A view: called with the request, returns a response or a plain value.
 View = Callable[[Request], Any]
 ViewT = TypeVar("ViewT", bound=Callable[..., Any])
-
-# What may stay unquoted in a query string we copy into a Location header.
-_QUERY_SAFE = "/?:@!$&'()*+,;=%~"
 
 
 class App:
@@ -96,13 +90,18 @@ class App:
     :param security_policy: an object with ``identity(request)`` and
         ``permits(request, permission)`` (see :mod:`httpx_views.security`);
         required by routes that name a ``permission``.
-    :param debug: put tracebacks in 500 bodies and explain the framework's
-        own 404, 403 and 405 answers in their bodies and in the log. Never in
-        production: it reveals routes, views and permissions.
+    :param debug: 500 pages show the traceback and the request (secret
+        headers masked), the framework's own 404 lists the routes, and its
+        403 and 405 say why, in their bodies and in the log. Never in
+        production: it reveals code, routes, views and permissions.
     :param max_body_size: the largest request body, in bytes, a view may
         read; a larger one is answered ``413 Content Too Large`` -- before the
         view runs when ``Content-Length`` says so, else (a chunked body) as
         soon as the view reads past the limit. ``None``: no limit.
+    :param templates: a directory of Jinja2 templates, a
+        ``jinja2.Environment`` or a :class:`Templates`, for the routes and
+        exception views that name a ``renderer`` (needs the ``jinja2``
+        extra; see :mod:`httpx_views.templates`).
 
     Code around every request is middleware (:meth:`add_middleware`);
     WSGI middleware goes inside the App with :meth:`add_wsgi_middleware`,
@@ -115,6 +114,11 @@ class App:
         security_policy: SecurityPolicy | None = None,
         debug: bool = False,
         max_body_size: int | None = None,
+        templates: str
+        | os.PathLike[str]
+        | jinja2.Environment
+        | Templates
+        | None = None,
     ) -> None:
         if max_body_size is not None and (
             isinstance(max_body_size, bool)
@@ -128,6 +132,10 @@ class App:
         self.router = Router()
         self.security_policy = security_policy
         self.max_body_size = max_body_size
+        if templates is not None and not isinstance(templates, Templates):
+            templates = Templates(templates)
+        #: The App's :class:`Templates`, or ``None``.
+        self.templates: Templates | None = templates
         self._exception_views = ExceptionViews(debug)
         self._middleware: list[Middleware] = []
         self._wsgi_middleware: list[tuple[Callable[..., Any], Any, Any]] = []
@@ -142,7 +150,7 @@ class App:
 
     @property
     def debug(self) -> bool:
-        """Debug mode: tracebacks in 500 bodies, explained 404, 403 and 405."""
+        """Debug mode: tracebacks and the request in 500 pages, routes in 404s."""
         return self._exception_views.debug
 
     @debug.setter
@@ -158,6 +166,7 @@ class App:
         methods: Iterable[str] | None = None,
         name: str | None = None,
         permission: str | None = None,
+        renderer: str | None = None,
     ) -> Callable[[ViewT], ViewT]:
         """Register the decorated view for *pattern*; see :meth:`add_route`.
 
@@ -170,7 +179,12 @@ class App:
 
         def register(view: ViewT) -> ViewT:
             self.add_route(
-                pattern, view, methods=methods, name=name, permission=permission
+                pattern,
+                view,
+                methods=methods,
+                name=name,
+                permission=permission,
+                renderer=renderer,
             )
             return view
 
@@ -184,6 +198,7 @@ class App:
         methods: Iterable[str] | None = None,
         name: str | None = None,
         permission: str | None = None,
+        renderer: str | None = None,
     ) -> Route:
         """Serve *pattern* with *view*.
 
@@ -197,9 +212,12 @@ class App:
             ``HEAD``.
         :param name: a name for :meth:`Request.route_url`.
         :param permission: the permission the security policy must grant.
+        :param renderer: a template (``"note.html"``) that renders a ``dict``
+            the view returns; see :mod:`httpx_views.templates`.
         :raises ConfigurationError: for a bad pattern, a pattern and method
-            already served, a permission without a security policy, or after
-            the App has served its first request.
+            already served, a permission without a security policy, a
+            template that cannot be loaded, or after the App has served its
+            first request.
         """
         self._check_not_frozen()
         if permission is not None and self.security_policy is None:
@@ -211,12 +229,18 @@ class App:
             methods = _class_view_methods(view, pattern, methods)
         else:
             _refuse_async(view)
+        if renderer is not None:
+            view = rendered(self.templates, view, renderer, f"route {pattern!r}")
         return self.router.add(
             pattern, view, methods=methods, name=name, permission=permission
         )
 
     def exception_view(
-        self, exc_type: type[BaseException], *, path_prefix: str | None = None
+        self,
+        exc_type: type[BaseException],
+        *,
+        path_prefix: str | None = None,
+        renderer: str | None = None,
     ) -> Callable[[ViewT], ViewT]:
         """Register the decorated view for *exc_type* and its subclasses.
 
@@ -232,10 +256,14 @@ class App:
         logged and becomes :class:`HTTPInternalServerError`, whose
         ``__cause__`` it is; views registered for that class or its HTTP
         base classes may then answer the 500, to brand the page.
+
+        With a *renderer*, a ``dict`` the view returns renders that template
+        with the HTTP exception's status and headers (500 for any other
+        exception), so that a branded page is a template.
         """
 
         def register(view: ViewT) -> ViewT:
-            self._add_exception_view(exc_type, view, path_prefix, append_slash=False)
+            self._add_exception_view(exc_type, view, path_prefix, False, renderer)
             return view
 
         return register
@@ -247,6 +275,7 @@ class App:
         *,
         append_slash: bool = ...,
         path_prefix: str | None = ...,
+        renderer: str | None = ...,
     ) -> ViewT: ...
 
     @overload
@@ -256,6 +285,7 @@ class App:
         *,
         append_slash: bool = ...,
         path_prefix: str | None = ...,
+        renderer: str | None = ...,
     ) -> Callable[[ViewT], ViewT]: ...
 
     def notfound_view(
@@ -264,6 +294,7 @@ class App:
         *,
         append_slash: bool = False,
         path_prefix: str | None = None,
+        renderer: str | None = None,
     ) -> ViewT | Callable[[ViewT], ViewT]:
         """Register the Not Found view (also a bare or called decorator).
 
@@ -279,23 +310,37 @@ class App:
         """
 
         def register(view: ViewT) -> ViewT:
-            self._add_exception_view(HTTPNotFound, view, path_prefix, append_slash)
+            self._add_exception_view(
+                HTTPNotFound, view, path_prefix, append_slash, renderer
+            )
             return view
 
         return register if view is None else register(view)
 
     @overload
     def forbidden_view(
-        self, view: ViewT, *, path_prefix: str | None = ...
+        self,
+        view: ViewT,
+        *,
+        path_prefix: str | None = ...,
+        renderer: str | None = ...,
     ) -> ViewT: ...
 
     @overload
     def forbidden_view(
-        self, view: None = None, *, path_prefix: str | None = ...
+        self,
+        view: None = None,
+        *,
+        path_prefix: str | None = ...,
+        renderer: str | None = ...,
     ) -> Callable[[ViewT], ViewT]: ...
 
     def forbidden_view(
-        self, view: ViewT | None = None, *, path_prefix: str | None = None
+        self,
+        view: ViewT | None = None,
+        *,
+        path_prefix: str | None = None,
+        renderer: str | None = None,
     ) -> ViewT | Callable[[ViewT], ViewT]:
         """Register the Forbidden view (also a bare or called decorator).
 
@@ -311,7 +356,7 @@ class App:
         """
 
         def register(view: ViewT) -> ViewT:
-            self._add_exception_view(HTTPForbidden, view, path_prefix, False)
+            self._add_exception_view(HTTPForbidden, view, path_prefix, False, renderer)
             return view
 
         return register if view is None else register(view)
@@ -322,9 +367,13 @@ class App:
         view: View,
         path_prefix: str | None,
         append_slash: bool,
+        renderer: str | None,
     ) -> None:
         self._check_not_frozen()
         _refuse_async(view)
+        if renderer is not None:
+            what = f"exception view for {exc_type.__name__}"
+            view = rendered(self.templates, view, renderer, what, for_exceptions=True)
         self._exception_views.add(exc_type, view, path_prefix, append_slash)
 
     @property
@@ -386,6 +435,33 @@ class App:
                 f"WSGI middleware is a callable factory(app, ...), not {factory!r}"
             )
         self._wsgi_middleware.append((factory, args, kwargs))
+
+    def add_static(
+        self,
+        prefix: str,
+        directory: str | os.PathLike[str],
+        *,
+        name: str | None = None,
+        cache_max_age: int | None = 3600,
+    ) -> Route:
+        """Serve the files under *directory* at *prefix*; see :mod:`httpx_views.static`.
+
+        ::
+
+            app.add_static("/static", "static")
+            request.static_url("static", "css/app.css")  # '/static/css/app.css'
+
+        :param name: the route's name for :meth:`Request.static_url`; by
+            default the last segment of *prefix* (``"static"``).
+        :param cache_max_age: seconds for ``Cache-Control: max-age``;
+            ``None`` sends no ``Cache-Control``.
+        :raises ConfigurationError: for a *directory* that is not one, a bad
+            *prefix* or *cache_max_age*, a *name* already taken, or after the
+            App has served its first request.
+        """
+        return add_static(
+            self, prefix, directory, name=name, cache_max_age=cache_max_age
+        )
 
     def _check_not_frozen(self) -> None:
         if self._frozen:
@@ -464,7 +540,7 @@ class App:
             def restart(status: str, headers: Any, _: Any = None) -> Any:
                 return start_response(status, headers, exc_info)
 
-            return self._exception_views.server_error(exc)(environ, restart)
+            return self._exception_views.server_error(exc, request)(environ, restart)
         finally:
             if "_finished_callbacks" in attributes:
                 _call_finished_callbacks(request)
@@ -487,7 +563,9 @@ class App:
         method = environ["REQUEST_METHOD"]
         found = self.router.match(path, method)
         if not isinstance(found, Match):
-            return self._no_route(request, path, method, found)
+            return no_route(
+                self.router, self._exception_views, request, path, method, found
+            )
         route = found.route
         attributes = request.__dict__
         attributes["matchdict"] = found.params
@@ -499,54 +577,7 @@ class App:
         view = route.view
         if isinstance(view, type):
             view = _class_view_method(view(), method)
-        return self._to_response(request, view(request), view)
-
-    def _no_route(
-        self,
-        request: Request,
-        path: str,
-        method: str,
-        allowed: frozenset[str] | None,
-    ) -> WSGIApplication:
-        if allowed is not None:
-            allow = sorted(allowed)
-            if method == "OPTIONS":
-                # WebOb adds Content-Length: 0 to a response without a body.
-                return webob.Response(headerlist=[("Allow", ", ".join(allow))])
-            detail = None
-            if self.debug:
-                detail = (
-                    f"{method} is not allowed for {path!r}: routes "
-                    f"{_patterns(self.router.candidates(path))} allow "
-                    f"{', '.join(allow)}."
-                )
-                _logger().info("405 %s", detail)
-            # Returned rather than raised (the same, and cheaper).
-            return self._exception_views.answer(
-                request, HTTPMethodNotAllowed(detail=detail, allow=allow)
-            )
-        views = self._exception_views
-        if views.append_slash and not path.endswith("/") and views.appends_slash(path):
-            found = self.router.match(path + "/", method)
-            if found is not None:
-                location = request.path + "/"
-                if request.query_string:
-                    # Re-quoted: the raw query may hold bytes a header may not.
-                    # WSGI gives it as latin-1 text, one character per byte.
-                    location += "?" + quote(
-                        request.query_string, safe=_QUERY_SAFE, encoding="latin-1"
-                    )
-                if method in ("GET", "HEAD"):
-                    return HTTPMovedPermanently(location=location)
-                return HTTPPermanentRedirect(location=location)
-        detail = None
-        if self.debug:
-            detail = (
-                f"No route matches {path!r}. Routes: "
-                f"{_patterns(self.router.routes) or 'none'}."
-            )
-            _logger().info("404 %s", detail)
-        return self._exception_views.answer(request, HTTPNotFound(detail=detail))
+        return to_response(request, view(request), view, self._exception_views)
 
     def _check_permission(
         self, request: Request, permission: str
@@ -574,24 +605,3 @@ class App:
         return self._exception_views.answer(
             request, HTTPForbidden(detail=detail, result=why)
         )
-
-    def _to_response(
-        self, request: Request, result: Any, view: Callable[..., Any]
-    ) -> WSGIApplication:
-        """Turn what a view returned into a response."""
-        if request._response is None:
-            # The view left request.response alone: a plain value's headers
-            # are known, and no response object is needed to send them.
-            kind = type(result)
-            if kind is str:
-                return _ok(TEXT_PLAIN, result.encode("utf-8"))
-            if kind is dict or kind is list:
-                return _ok(_JSON, _json_body(result, view))
-            if kind is bytes:
-                return _ok(_OCTET_STREAM, result)
-        if isinstance(result, webob.Response):
-            if isinstance(result, _HTTP_EXCEPTIONS):
-                # Returned is the same as raised.
-                return self._exception_views.answer(request, result)
-            return result
-        return _plain_response(request, result, view)

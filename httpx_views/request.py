@@ -471,6 +471,43 @@ class Request(webob.Request):
         """Like :meth:`route_path`, as an absolute URL on this request's host."""
         return self.host_url + self.route_path(name, _query, **parts)
 
+    def static_url(
+        self,
+        name: str,
+        path: str,
+        /,
+        _query: Mapping[str, Any] | Sequence[tuple[str, Any]] | None = None,
+    ) -> str:
+        """The absolute URL of the file *path* under :meth:`App.add_static` *name*.
+
+        Its ``/`` stay separators; every other character is quoted::
+
+            request.static_url("static", "css/app.css")
+            # 'http://example.com/static/css/app.css'
+
+        :raises LookupError: for an unknown name.
+        """
+        return self.route_url(name, _query, path=path)
+
+    def render(
+        self, template: str, values: Mapping[str, Any] | None = None, /
+    ) -> webob.Response:
+        """Render *template* with *values* into :attr:`response`, and return it.
+
+        As a route's ``renderer`` does (see :mod:`httpx_views.templates`)::
+
+            return request.render("note.html", {"note": note})
+
+        :raises RuntimeError: if the App has no templates.
+        """
+        templates = None if self.app is None else self.app.templates
+        if templates is None:
+            raise RuntimeError(
+                "request.render() needs an App with templates: "
+                "App(templates='a/directory')"
+            )
+        return templates.response(self, template, values)
+
 
 _NOT_IN_CHARSET = "The request body cannot be decoded in its charset."
 _URLENCODED = "application/x-www-form-urlencoded"
