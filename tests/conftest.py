@@ -8,6 +8,10 @@ import pytest
 
 from httpx_views import App
 
+# tests/browser.py: Chromium and the servers for the browser tests (their
+# fixtures are used by the modules that import its helpers).
+pytest_plugins = ["browser"]
+
 # Printable ASCII but "%" and "\": pytest writes any other character of a
 # parameter into the test's id as a backslash escape, and an id holding a
 # backslash cannot be selected by name on the command line, which is how
