@@ -171,10 +171,14 @@ def errors(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
 
 @cache
 def example(name: str) -> ModuleType:
-    """Import ``examples/<name>.py`` once, as module ``example_<name>``."""
-    spec = importlib.util.spec_from_file_location(
-        f"example_{name}", EXAMPLES / f"{name}.py"
-    )
+    """Import ``examples/<name>.py`` once, as module ``example_<name>``.
+
+    An example that is a directory, ``examples/<name>/``, is its ``app.py``.
+    """
+    path = EXAMPLES / name / "app.py"
+    if not path.is_file():
+        path = EXAMPLES / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"example_{name}", path)
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)

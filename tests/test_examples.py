@@ -26,11 +26,13 @@ from httpx_views.testing import DummyRequest
 # The examples this module tests; a new example needs its tests here, or in
 # a module of its own, tests/test_examples_<name>.py, named below.
 TESTED = {"forbidden", "not_found", "payment_required", "unauthorized"}
-TESTED_ELSEWHERE = {"cors", "transactions"}
+TESTED_ELSEWHERE = {"cors", "notes", "transactions"}
 
 
 def all_examples() -> list[str]:
-    return sorted(path.stem for path in EXAMPLES.glob("*.py"))
+    """Each ``examples/<name>.py``, and each ``examples/<name>/app.py``."""
+    files = [path.stem for path in EXAMPLES.glob("*.py")]
+    return sorted(files + [path.parent.name for path in EXAMPLES.glob("*/app.py")])
 
 
 @pytest.mark.parametrize("name", all_examples())
