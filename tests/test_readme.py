@@ -6,6 +6,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+import pytest
 from webtest import TestApp
 
 README = Path(__file__).parent.parent / "README.rst"
@@ -90,3 +91,54 @@ def test_readme_middleware_snippets_do_what_they_say() -> None:
         "/nowhere", headers={"Origin": "https://evil.example"}, status=404
     )
     assert not any(name.startswith("Access-Control-") for name in refused.headers)
+
+
+def template_blocks(text: str) -> dict[str, str]:
+    """The ``.. code-block:: html+jinja`` bodies of *text*, by the file named
+    in their first line, a Jinja comment: ``{# templates/notes.html #}``."""
+    text = text.replace(".. code-block:: html+jinja", ".. code-block:: python")
+    files = {}
+    for block in python_blocks(text):
+        first, _, rest = block.partition("\n")
+        if first.startswith("{# ") and first.endswith(" #}"):
+            files[first[3:-3]] = rest
+    return files
+
+
+def test_readme_html_snippets_do_what_they_say(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    section = README.read_text(encoding="utf-8")
+    section = section[section.index("\nHTML applications\n") :]
+    section = section[: section.index("\nDeploying\n")]
+    templates = template_blocks(section)
+    assert sorted(templates) == ["templates/404.html", "templates/notes.html"]
+    for name, source in templates.items():
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(source, encoding="utf-8")
+    (tmp_path / "static").mkdir()
+    (tmp_path / "static" / "style.css").write_text("h1 { color: red }\n")
+    monkeypatch.chdir(tmp_path)  # the snippets name templates/ and static/
+    namespace: dict[str, Any] = {"__name__": "readme"}
+    for block in python_blocks(section):
+        exec(compile(block, str(README), "exec"), namespace)
+
+    client = TestApp(namespace["app"], lint=True)
+    home = client.get("/")
+    assert home.headers["Content-Type"] == "text/html; charset=UTF-8"
+    assert "<li>Buy milk</li>" in home.text
+    assert '<link rel="stylesheet" href="http://localhost/static/style.css">' in (
+        home.text
+    )
+    form = home.forms[0]
+    form["text"] = "<b>Call Ann</b>"
+    shown = form.submit(status=303).follow()
+    assert "<li>&lt;b&gt;Call Ann&lt;/b&gt;</li>" in shown.text
+    refused = client.post("/", {"text": " "}, status=422)
+    assert "<p>Write something.</p>" in refused.text
+    missing = client.get("/nowhere", status=404)
+    assert "<code>/nowhere</code>" in missing.text
+    # WhiteNoise, inside the App, answers /static/ before add_static does.
+    css = client.get("/static/style.css")
+    assert css.text == "h1 { color: red }\n"
+    assert css.headers["Access-Control-Allow-Origin"] == "*"  # WhiteNoise's own
