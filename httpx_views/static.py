@@ -114,19 +114,25 @@ class StaticFiles:
         if real is None or (found := _open(real)) is None:
             raise HTTPNotFound()
         file, info = found
-        headers = [
-            ("Content-Type", _content_type(real)),
-            ("Content-Length", str(info.st_size)),
-            ("Last-Modified", formatdate(info.st_mtime, usegmt=True)),
-            ("ETag", f'"{info.st_mtime_ns:x}-{info.st_size:x}"'),
-            *self._headers,
-        ]
-        wrapper = request.environ.get("wsgi.file_wrapper")
-        if wrapper is not None and "HTTP_RANGE" not in request.environ:
-            body = wrapper(file, BLOCK_SIZE)
-        else:  # WebOb cuts a range out of our body, not out of a wrapper
-            body = _FileBody(file)
-        return Response(headerlist=headers, app_iter=body, conditional_response=True)
+        try:
+            headers = [
+                ("Content-Type", _content_type(real)),
+                ("Content-Length", str(info.st_size)),
+                ("Last-Modified", formatdate(info.st_mtime, usegmt=True)),
+                ("ETag", f'"{info.st_mtime_ns:x}-{info.st_size:x}"'),
+                *self._headers,
+            ]
+            wrapper = request.environ.get("wsgi.file_wrapper")
+            if wrapper is not None and "HTTP_RANGE" not in request.environ:
+                body = wrapper(file, BLOCK_SIZE)
+            else:  # WebOb cuts a range out of our body, not out of a wrapper
+                body = _FileBody(file)
+            return Response(
+                headerlist=headers, app_iter=body, conditional_response=True
+            )
+        except BaseException:
+            file.close()  # no answer holds it: nothing else would close it
+            raise
 
     def _resolve(self, path: str) -> str | None:
         """The real path of *path* under the root, or None if it may not be."""

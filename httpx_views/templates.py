@@ -10,9 +10,10 @@ template on a route; the view returns the values the template renders::
         return {"note": NOTES[request.matchdict["id"]]}
 
 Inside every template, ``request``, ``route_url``, ``route_path`` and
-``static_url`` are the request's own. A template named ``*.html`` (and
-``.htm``, ``.xml``) is autoescaped and sent as ``text/html;
-charset=UTF-8``. A view may also render explicitly, with
+``static_url`` are the request's own. A template is sent as the type its
+extension names (``*.html``: ``text/html; charset=UTF-8``), and as HTML if
+it names none; what is sent as HTML or XML is autoescaped, so that
+``*.txt`` is not and ``page.jinja`` is. A view may also render explicitly, with
 :meth:`Request.render <httpx_views.request.Request.render>`.
 
 Jinja2 is an optional extra: ``pip install 'httpx_views[jinja2]'``.
@@ -78,7 +79,7 @@ class Templates:
         if isinstance(source, (str, os.PathLike)) and os.path.isdir(source):
             self.environment = jinja.Environment(
                 loader=jinja.FileSystemLoader(os.fspath(source)),
-                autoescape=jinja.select_autoescape(("html", "htm", "xml")),
+                autoescape=_autoescape,
             )
             return
         raise ConfigurationError(
@@ -140,6 +141,17 @@ class Templates:
 def _content_type(name: str) -> str:
     guessed, _ = mimetypes.guess_type(name)
     return guessed or "text/html"
+
+
+def _autoescape(name: str | None) -> bool:
+    """Escape a template sent as HTML or XML: the type and the escaping agree.
+
+    (*name* is ``None`` for a template made from a string: escaped.)
+    """
+    if name is None:
+        return True
+    media_type = _content_type(name)
+    return media_type == "text/html" or media_type.endswith(("/xml", "+xml"))
 
 
 def rendered(

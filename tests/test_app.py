@@ -1146,3 +1146,33 @@ def test_request_response_header_with_crlf_is_500(app: App, result: Any) -> None
 
     res = TestApp(app).get("/inject", status=500)
     assert "Set-Cookie" not in res.headers
+
+
+# -- found by mutation testing ----------------------------------------------------
+
+
+def test_debug_405_names_the_methods_the_path_allows(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    app = App(debug=True)
+    app.add_route("/users/{id:int}", lambda request: "u", methods=["GET"])
+    app.add_route("/users/{id:int}", lambda request: "u", methods=["PUT"])
+    with caplog.at_level(logging.INFO, logger="httpx_views"):
+        text = TestApp(app).post("/users/1", status=405).text
+    (line,) = [r.getMessage() for r in caplog.records if "'/users/1'" in r.getMessage()]
+    # OPTIONS is answered for every routed path, so only the allowed list names it.
+    for method in ("GET", "HEAD", "OPTIONS", "PUT"):
+        assert method in text
+        assert method in line
+
+
+def test_async_view_error_says_what_was_refused_and_what_to_write(app: App) -> None:
+    async def async_view(request: Request) -> str:
+        return "never awaited"
+
+    with pytest.raises(ConfigurationError) as raised:
+        app.add_route("/a", async_view)
+    message = str(raised.value)
+    name = f"{async_view.__module__}.{async_view.__qualname__}"
+    assert f"view {name} is async" in message
+    assert "use def, not async def" in message

@@ -1635,3 +1635,24 @@ def test_debug_turned_on_after_the_app_is_made_shows_the_traceback(
     served = send(app, "/v")
     assert served.status == 500
     assert b"the lost key" in served.body
+
+
+# -- found by mutation testing ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content_type", "sent"),
+    [("image/png", "image/png"), ("text/plain", "text/plain; charset=UTF-8")],
+)
+def test_bytes_after_the_view_set_a_content_type_send_that_one_only(
+    app: App, content_type: str, sent: str
+) -> None:
+    def typed(request: Request) -> bytes:
+        request.response.content_type = content_type
+        return b"\x89PNG"
+
+    _served(app, typed)
+    res = TestApp(app).get("/v")
+    assert res.headers.getall("Content-Type") == [sent]
+    assert res.headers.getall("Content-Length") == ["4"]
+    assert res.body == b"\x89PNG"

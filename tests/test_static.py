@@ -35,6 +35,7 @@ from harness import (
 )
 from httplint import HttpRequestLinter, HttpResponseLinter
 from httplint.note import levels
+from webob.static import BLOCK_SIZE
 
 from httpx_views import App, Request
 from httpx_views import static as static_module
@@ -751,3 +752,75 @@ def test_static_under_a_real_server(tree: Path, server: tuple[int, int]) -> None
     while server_descriptors_on(pid, tree / "css" / "app.css"):
         assert time.monotonic() < deadline, "the server holds the file open"
         time.sleep(0.05)
+
+
+# -- found by mutation testing ---------------------------------------------------
+
+
+def test_static_last_modified_is_the_files_own_time(tree: Path) -> None:
+    file = tree / "css" / "app.css"
+    os.utime(file, (1_000_000_000, 1_000_000_000))
+    app = make_app(tree)
+    served = send(app, "/static/css/app.css")
+    assert served.header("Last-Modified") == "Sun, 09 Sep 2001 01:46:40 GMT"
+    since = {"If-Modified-Since": "Sun, 09 Sep 2001 01:46:40 GMT"}
+    assert send(app, "/static/css/app.css", headers=since).status == 304
+
+
+@pytest.mark.parametrize(
+    ("headers", "status", "body", "wrapped"),
+    [
+        ({}, "200", CSS.encode(), True),
+        # WebOb cuts a range by seeking in our body; in a server's wrapper
+        # it would read (and drop) every byte before the range.
+        ({"Range": "bytes=1-4"}, "206", CSS.encode()[1:5], False),
+    ],
+)
+def test_static_hands_a_whole_file_to_the_servers_file_wrapper(
+    tree: Path, headers: dict[str, str | None], status: str, body: bytes, wrapped: bool
+) -> None:
+    calls: list[tuple[str, int]] = []
+
+    def file_wrapper(file: Any, block_size: int = 8192) -> FileWrapper:
+        calls.append((os.readlink(f"/proc/self/fd/{file.fileno()}"), block_size))
+        return FileWrapper(file, block_size)
+
+    environ = environ_for("/static/css/app.css", headers=headers)
+    environ["wsgi.file_wrapper"] = file_wrapper
+    line, answer = call(make_app(tree), environ)
+    assert line[:3] == status
+    assert isinstance(answer, FileWrapper) is wrapped
+    assert drain(answer) == body
+    # The file, read in the blocks webob.static reads it in without a wrapper.
+    expected = [(str(tree / "css" / "app.css"), BLOCK_SIZE)]
+    assert calls == (expected if wrapped else [])
+
+
+def test_static_files_made_directly_cache_for_an_hour(tree: Path) -> None:
+    app = App()
+    app.add_route("/files/{path:path}", static_module.StaticFiles(tree))
+    served = send(app, "/files/css/app.css")
+    assert served.header("Cache-Control") == "max-age=3600, public"
+
+
+def test_static_bad_prefix_says_what_a_prefix_is(tree: Path) -> None:
+    with pytest.raises(ConfigurationError) as raised:
+        App().add_static("/static/", tree)
+    message = str(raised.value)
+    assert "'/static/'" in message
+    for rule in ("a leading '/'", "no trailing '/'", "no '{' or '}'"):
+        assert rule in message
+
+
+def test_static_closes_the_file_when_the_answer_cannot_be_made(tree: Path) -> None:
+    def failing_wrapper(file: Any, block_size: int = 8192) -> Any:
+        raise OSError("the server's file wrapper failed")
+
+    environ = environ_for("/static/css/app.css")
+    environ["wsgi.file_wrapper"] = failing_wrapper
+    app = make_app(tree)
+    before = descriptors_on(tree / "css" / "app.css")
+    line, answer = call(app, environ)
+    drain(answer)
+    assert line[:3] == "500"
+    assert descriptors_on(tree / "css" / "app.css") == before

@@ -33,6 +33,9 @@ TEMPLATES = {
     "error.html": "<p>{{ message }} ({{ request.exception.__class__.__name__ }})</p>",
     "plain.txt": "Hello {{ name }}",
     "feed.xml": "<t>{{ name }}</t>",
+    "page.jinja": "<p>{{ name }}</p>",
+    "icon.svg": "<svg>{{ name }}</svg>",
+    "app.css": "p::before { content: '{{ name }}' }",
     "broken.html": "{% if %}",
     "fails.html": "{{ 1 // 0 }}",
 }
@@ -114,6 +117,10 @@ def test_templates_see_the_request_and_its_url_helpers(app: App) -> None:
         ("plain.txt", "text/plain; charset=UTF-8", "Hello <b>"),  # not escaped
         ("feed.xml", "application/xml; charset=UTF-8", "<t>&lt;b&gt;</t>"),
         ("note.html", "text/html; charset=UTF-8", "<h1>&lt;b&gt;</h1><p></p>"),
+        # Sent as HTML or XML: escaped, whatever the extension.
+        ("page.jinja", "text/html; charset=UTF-8", "<p>&lt;b&gt;</p>"),
+        ("icon.svg", "image/svg+xml; charset=UTF-8", "<svg>&lt;b&gt;</svg>"),
+        ("app.css", "text/css; charset=UTF-8", "p::before { content: '<b>' }"),
     ],
 )
 def test_the_extension_chooses_the_type_and_the_escaping(
@@ -418,3 +425,71 @@ def test_an_http_exception_raised_to_a_rendered_view_is_not_rendered_twice(
 
     response = TestApp(app).get("/", status=401, headers={"Accept": "text/html"})
     assert "Forbidden" not in response.text
+
+
+# -- found by mutation testing --------------------------------------------------
+
+
+def test_an_htm_template_is_escaped_html(tmp_path: Path) -> None:
+    (tmp_path / "page.htm").write_text("<p>{{ name }}</p>", encoding="utf-8")
+    app = App(templates=tmp_path)
+
+    @app.route("/", renderer="page.htm")
+    def view(request: Any) -> Any:
+        return {"name": "<b>"}
+
+    response = TestApp(app).get("/")
+    assert response.headers["Content-Type"] == "text/html; charset=UTF-8"
+    assert response.text == "<p>&lt;b&gt;</p>"
+
+
+def test_a_template_of_no_known_type_is_sent_as_html(tmp_path: Path) -> None:
+    (tmp_path / "page.jinja").write_text("<p>{{ name }}</p>", encoding="utf-8")
+    app = App(templates=tmp_path)
+
+    @app.route("/", renderer="page.jinja")
+    def view(request: Any) -> Any:
+        return {"name": "Ada"}
+
+    response = TestApp(app).get("/")
+    assert response.headers["Content-Type"] == "text/html; charset=UTF-8"
+    assert response.text == "<p>Ada</p>"
+
+
+def test_a_missing_template_names_the_directories_searched(tmp_path: Path) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    both = jinja2.Environment(loader=jinja2.FileSystemLoader([first, second]))
+    for templates, searched in ((first, [first]), (both, [first, second])):
+        app = App(templates=templates)
+        with pytest.raises(ConfigurationError) as raised:
+            app.add_route("/", lambda request: {}, renderer="x.html")
+        assert "no template 'x.html'" in str(raised.value)
+        for directory in searched:
+            assert str(directory) in str(raised.value)
+
+
+def test_a_rendered_exception_view_returning_text_sends_one_content_type(
+    directory: Path,
+) -> None:
+    app = App(templates=directory)
+
+    @app.exception_view(HTTPUnauthorized, renderer="error.html")
+    def unauthorized(request: Any) -> Any:
+        return "Log in first"
+
+    @app.route("/login")
+    def login(request: Any) -> Any:
+        raise HTTPUnauthorized(www_authenticate='Basic realm="notes"')
+
+    response = TestApp(app).get("/login", status=401)
+    assert response.text == "Log in first"
+    assert response.headers.getall("Content-Type") == ["text/plain; charset=UTF-8"]
+    assert response.headers.getall("Content-Length") == [str(len("Log in first"))]
+    assert response.headers["WWW-Authenticate"] == 'Basic realm="notes"'
+
+
+def test_a_template_made_from_a_string_is_escaped(directory: Path) -> None:
+    environment = Templates(directory).environment
+    assert environment.from_string("{{ x }}").render(x="<b>") == "&lt;b&gt;"
