@@ -13,9 +13,12 @@ One request goes, top to bottom through :meth:`App.__call__`: WSGI middleware
 -> exception views -> response callbacks -> sent -> finished callbacks.
 The steps that are not the App's own decisions live in modules of their
 own: middleware and callbacks (:mod:`httpx_views.middleware`), which
-exception view answers and the logged 500 (``_exception_views``), result
-conversion (``_results``), the checks before sending (``_sending``), the
-body limit (``_body_limit``) and class-based views (``_views``).
+exception view answers and the logged 500 (``_exception_views``), the
+answer when no route matches (``_no_route``), result conversion
+(``_results``), the checks before sending (``_sending``), the body limit
+(``_body_limit``) and class-based views (``_views``); templates
+(:mod:`httpx_views.templates`) and static files (:mod:`httpx_views.static`)
+are views the App is configured with.
 """
 
 from __future__ import annotations
@@ -57,10 +60,10 @@ from .static import add_static
 from .templates import Templates, rendered
 
 if TYPE_CHECKING:
-    import jinja2
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
     from .security import SecurityPolicy
+    from .templates import TemplateSource
 
 __all__ = ["App", "ExceptionView", "View"]
 
@@ -114,11 +117,7 @@ class App:
         security_policy: SecurityPolicy | None = None,
         debug: bool = False,
         max_body_size: int | None = None,
-        templates: str
-        | os.PathLike[str]
-        | jinja2.Environment
-        | Templates
-        | None = None,
+        templates: TemplateSource | None = None,
     ) -> None:
         if max_body_size is not None and (
             isinstance(max_body_size, bool)

@@ -34,9 +34,16 @@ from ._views import _class_view_method
 from .routing import ConfigurationError
 
 if TYPE_CHECKING:
+    from typing import TypeAlias
+
     import jinja2
 
     from .request import Request
+
+    #: What ``App(templates=...)`` takes.
+    TemplateSource: TypeAlias = (
+        "str | os.PathLike[str] | jinja2.Environment | Templates"
+    )
 
 __all__ = ["Templates"]
 
