@@ -15,7 +15,7 @@ own (``HTTPException._page_key`` caches no class that overrides
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ._rendering import _HTML, _as_html, _as_text
@@ -51,6 +51,25 @@ def _rows_table(rows: Iterable[tuple[str, str]]) -> str:
         for name, value in rows
     )
     return f'<table class="fields">\n{cells}</table>\n'  # see _rendering._STYLE
+
+
+class _DebugPage(HTTPException):
+    """A debug page: HTML of its own, the detail in every other media type.
+
+    Overriding ``_render`` keeps it out of the page cache, which holds no
+    class that does (it shows the request).
+    """
+
+    #: What the page shows below the explanation, escaped: each subclass's.
+    _html_body: Callable[[], str]
+
+    def _render(
+        self, media_type: str, environ: dict[str, Any], looked_up: dict[str, object]
+    ) -> bytes:
+        if media_type != _HTML:
+            return super()._render(media_type, environ, looked_up)
+        explanation = f"<p>{_as_html(self.explanation)}</p>\n"
+        return _page(self, explanation + self._html_body())
 
 
 # -- the debug 500 ------------------------------------------------------------
@@ -156,7 +175,7 @@ class _Request(NamedTuple):
         return f"<h2>Request</h2>\n{_rows_table(shown)}<h2>Headers</h2>\n{headers}"
 
 
-class _DebugServerError(HTTPInternalServerError):
+class _DebugServerError(_DebugPage, HTTPInternalServerError):
     """The 500 of ``App(debug=True)``: the exception, its traceback, the request.
 
     :param exc: what failed; its traceback is read here, and not kept.
@@ -174,15 +193,8 @@ class _DebugServerError(HTTPInternalServerError):
         detail = "".join(trace.format()) + "\n" + self._request.as_text()
         super().__init__(detail=detail)
 
-    def _render(
-        self, media_type: str, environ: dict[str, Any], looked_up: dict[str, object]
-    ) -> bytes:
-        if media_type != _HTML:
-            return super()._render(media_type, environ, looked_up)
-        parts = [
-            f"<p>{_as_html(self.explanation)}</p>\n",
-            f"<h2>{_as_html(self._type_name)}</h2>\n",
-        ]
+    def _html_body(self) -> str:
+        parts = [f"<h2>{_as_html(self._type_name)}</h2>\n"]
         if self._message:
             parts.append(f"<pre>{_as_html(self._message)}</pre>\n")
         parts.append("<h2>Traceback (most recent call last)</h2>\n")
@@ -192,13 +204,13 @@ class _DebugServerError(HTTPInternalServerError):
             parts += [f"<pre>{_as_html(frame)}</pre>\n" for frame in raised.frames]
             parts.append(f"<pre><strong>{_as_html(raised.summary)}</strong></pre>\n")
         parts.append(self._request.as_html())
-        return _page(self, "".join(parts))
+        return "".join(parts)
 
 
 # -- the debug 404 ------------------------------------------------------------
 
 
-class _DebugNotFound(HTTPNotFound):
+class _DebugNotFound(_DebugPage, HTTPNotFound):
     """The 404 of ``App(debug=True)`` for a path no route matches: the routes.
 
     :param path: the request's path.
@@ -213,13 +225,8 @@ class _DebugNotFound(HTTPNotFound):
             detail=f"No route matches {path!r}. Routes: {_patterns(routes) or 'none'}."
         )
 
-    def _render(
-        self, media_type: str, environ: dict[str, Any], looked_up: dict[str, object]
-    ) -> bytes:
-        if media_type != _HTML:
-            return super()._render(media_type, environ, looked_up)
+    def _html_body(self) -> str:
         parts = [
-            f"<p>{_as_html(self.explanation)}</p>\n",
             f"<p>No route matches <code>{_as_html(self._path)}</code>.</p>\n",
             "<h2>Routes</h2>\n",
         ]
@@ -238,4 +245,4 @@ class _DebugNotFound(HTTPNotFound):
                 for row in self._rows
             ]
             parts.append("</tbody>\n</table>\n")
-        return _page(self, "".join(parts))
+        return "".join(parts)
