@@ -84,6 +84,9 @@ class Templates:
             self.environment: jinja2.Environment = source
             return
         if isinstance(source, (str, os.PathLike)) and os.path.isdir(source):
+            # Jinja2 caches compiled templates, keyed on their names: code
+            # from the directory, never a request's values (those are only
+            # passed to render), and at most its cache_size (400) of them.
             self.environment = jinja.Environment(
                 loader=jinja.FileSystemLoader(os.fspath(source)),
                 autoescape=_autoescape,
