@@ -1,14 +1,16 @@
 """httpx_views: a small, fast WSGI microframework.
 
-Views raise or return HTTP exceptions, and the exception is the response::
+Views raise or return HTTP exceptions, and the exception is the response:
 
-    from httpx_views import App, HTTPUnauthorized
-
-    app = App()
-
-    @app.route("/secret")
-    def secret(request):
-        raise HTTPUnauthorized(www_authenticate='Basic realm="app"')
+>>> from httpx_views import App, HTTPUnauthorized
+>>> app = App()
+>>> @app.route("/secret")
+... def secret(request):
+...     raise HTTPUnauthorized(www_authenticate='Basic realm="app"')
+>>> from webtest import TestApp
+>>> response = TestApp(app).get("/secret", status=401)
+>>> response.status, response.headers["WWW-Authenticate"]
+('401 Unauthorized', 'Basic realm="app"')
 """
 
 from __future__ import annotations

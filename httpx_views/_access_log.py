@@ -1,6 +1,10 @@
 """The access log of ``httpx-views serve``: one line a request, on stdout.
 
-The Common Log Format, as web servers write it::
+The Common Log Format, as web servers write it:
+
+.. not-run: a line of the log, not Python
+
+.. code-block:: text
 
     127.0.0.1 - - [27/Nov/2026:15:09:41 +0000] "GET /notes HTTP/1.1" 200 512
 

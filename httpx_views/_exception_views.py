@@ -61,7 +61,10 @@ def _logger() -> logging.Logger:
 
 
 class ExceptionView(NamedTuple):
-    """One registered exception view, as :attr:`App.exception_views` lists it."""
+    """One registered exception view, as ``App.exception_views`` lists it.
+
+    (:attr:`App.exception_views <httpx_views.App.exception_views>`.)
+    """
 
     #: The path prefix it answers under: ``""`` for everywhere, else ``/api``.
     prefix: str

@@ -4,14 +4,14 @@ The query string, a urlencoded form and the Cookie header: WebOb parses the
 first as bytes, the second through ``cgi.FieldStorage`` and the third with a
 backtracking regular expression, each costing more than a simple view. The
 parsers here give WebOb's values for the common inputs and hand anything
-else to WebOb's own code, so that they agree by construction::
+else to WebOb's own code, so that they agree by construction:
 
-    >>> parse_query("q=python+web&page=2")
-    [('q', 'python web'), ('page', '2')]
-    >>> parse_form(b"name=Ada&empty=")
-    [('name', 'Ada'), ('empty', '')]
-    >>> parse_simple_cookies("session=abc; theme=dark")
-    {'session': 'abc', 'theme': 'dark'}
+>>> parse_query("q=python+web&page=2")
+[('q', 'python web'), ('page', '2')]
+>>> parse_form(b"name=Ada&empty=")
+[('name', 'Ada'), ('empty', '')]
+>>> parse_simple_cookies("session=abc; theme=dark")
+{'session': 'abc', 'theme': 'dark'}
 """
 
 from __future__ import annotations

@@ -33,11 +33,13 @@ the same characters side by side (``{a:[a-z]+}{b:[a-z]+}``), take time
 quadratic or worse in the length of a hostile path. Keeping them bounded
 (``\\d{1,9}``) or apart (a ``/`` between) is the application's job.
 
-Example::
+Example:
 
-    pattern = PathPattern("/files/{stem}.{ext}")
-    pattern.match("/files/notes.tar.gz")  # {'stem': 'notes.tar', 'ext': 'gz'}
-    pattern.build({"stem": "a b", "ext": "txt"})  # '/files/a%20b.txt'
+>>> pattern = PathPattern("/files/{stem}.{ext}")
+>>> pattern.match("/files/notes.tar.gz")
+{'stem': 'notes.tar', 'ext': 'gz'}
+>>> pattern.build({"stem": "a b", "ext": "txt"})
+'/files/a%20b.txt'
 """
 
 from __future__ import annotations

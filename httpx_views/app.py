@@ -1,24 +1,16 @@
 """The WSGI application: its configuration, and the path of one request.
 
 An :class:`App` turns each request into a call of one view and the view's
-result into a response. HTTP exceptions -- ours from
-:mod:`httpx_views.httpexceptions` and WebOb's from :mod:`webob.exc` -- are
-responses, whether a view raises or returns them; both take the same path
-through the exception views. The framework answers its own failures the same
-way: no route is :class:`HTTPNotFound`, a wrong method is
-:class:`HTTPMethodNotAllowed`, a denied permission is :class:`HTTPForbidden`.
-
-One request goes, top to bottom through :meth:`App.__call__`: WSGI middleware
--> the request -> middleware -> route -> permission -> view -> its result
--> exception views -> response callbacks -> sent -> finished callbacks.
-The steps that are not the App's own decisions live in modules of their
-own: middleware and callbacks (:mod:`httpx_views.middleware`), which
-exception view answers and the logged 500 (``_exception_views``), the
-answer when no route matches (``_no_route``), result conversion
-(``_results``), the checks before sending (``_sending``), the body limit
-(``_body_limit``) and class-based views (``_views``); templates
-(:mod:`httpx_views.templates`) and static files (:mod:`httpx_views.static`)
-are views the App is configured with.
+result into a response; HTTP exceptions, raised or returned, are responses
+(see :doc:`/howto/exceptions`). One request goes, top to bottom through
+:meth:`App.__call__ <httpx_views.App.__call__>`: WSGI middleware -> the
+request -> middleware -> route -> permission -> view -> its result ->
+exception views -> response callbacks -> sent -> finished callbacks.
+Steps that are not the App's own decisions live in their own modules:
+middleware and callbacks (:mod:`httpx_views.middleware`), exception views
+and the logged 500 (``_exception_views``), no route (``_no_route``), result
+conversion (``_results``), checks before sending (``_sending``), the body
+limit (``_body_limit``), class-based views (``_views``).
 """
 
 from __future__ import annotations
@@ -76,39 +68,26 @@ ViewT = TypeVar("ViewT", bound=Callable[..., Any])
 class App:
     """A WSGI application that routes requests to views.
 
-    ::
-
-        from httpx_views import App, HTTPUnauthorized
-
-        app = App()
-
-        @app.route("/hello")
-        def hello(request):
-            return "Hello, World!"
-
-        @app.route("/secret")
-        def secret(request):
-            raise HTTPUnauthorized(www_authenticate='Basic realm="app"')
+    >>> app = App()
+    >>> @app.route("/hello")
+    ... def hello(request):
+    ...     return "Hello, World!"
+    >>> Request.blank("/hello").get_response(app).text
+    'Hello, World!'
 
     :param security_policy: an object with ``identity(request)`` and
         ``permits(request, permission)`` (see :mod:`httpx_views.security`);
         required by routes that name a ``permission``.
     :param debug: 500 pages show the traceback and the request (secret
-        headers masked), the framework's own 404 lists the routes, and its
-        403 and 405 say why, in their bodies and in the log. Never in
-        production: it reveals code, routes, views and permissions.
+        headers masked), the framework's 404 lists the routes, its 403 and 405
+        say why (also in the log). Never in production: it reveals code and routes.
     :param max_body_size: the largest request body, in bytes, a view may
-        read; a larger one is answered ``413 Content Too Large`` -- before the
-        view runs when ``Content-Length`` says so, else (a chunked body) as
-        soon as the view reads past the limit. ``None``: no limit.
-    :param templates: a directory of Jinja2 templates, a
-        ``jinja2.Environment`` or a :class:`Templates`, for the routes and
-        exception views that name a ``renderer`` (needs the ``jinja2``
-        extra; see :mod:`httpx_views.templates`).
-
-    Code around every request is middleware (:meth:`add_middleware`);
-    WSGI middleware goes inside the App with :meth:`add_wsgi_middleware`,
-    so that the App stays what is deployed.
+        read (``None``: no limit); a larger one is ``413 Content Too Large``,
+        before the view runs if ``Content-Length`` says so, else once it
+        reads past the limit.
+    :param templates: Jinja2 templates (a directory, a ``jinja2.Environment``
+        or a :class:`~httpx_views.templates.Templates`) for ``renderer``;
+        needs the ``jinja2`` extra, see :mod:`httpx_views.templates`.
     """
 
     def __init__(
@@ -133,14 +112,13 @@ class App:
         self.max_body_size = max_body_size
         if templates is not None and not isinstance(templates, Templates):
             templates = Templates(templates)
-        #: The App's :class:`Templates`, or ``None``.
+        #: The App's :class:`~httpx_views.templates.Templates`, or ``None``.
         self.templates: Templates | None = templates
         self._exception_views = ExceptionViews(debug)
         self._middleware: list[Middleware] = []
         self._wsgi_middleware: list[tuple[Callable[..., Any], Any, Any]] = []
         self._frozen = False
-        # Held while the configuration freezes: the first requests may come
-        # in on several threads at once, and it must happen once.
+        # Freezing happens once, though first requests may come on two threads.
         self._freezing = threading.Lock()
         # Set when the configuration freezes: the WSGI middleware around
         # __call__ (None: none), and the middleware around _dispatch.
@@ -169,11 +147,12 @@ class App:
     ) -> Callable[[ViewT], ViewT]:
         """Register the decorated view for *pattern*; see :meth:`add_route`.
 
-        ::
-
-            @app.route("/users/{id:int}", methods=["GET"], name="user")
-            def user(request):
-                return {"id": request.matchdict["id"]}
+        >>> app = App()
+        >>> @app.route("/users/{id:int}", methods=["GET"], name="user")
+        ... def user(request):
+        ...     return {"id": request.matchdict["id"]}
+        >>> Request.blank("/users/42").get_response(app).json
+        {'id': 42}
         """
 
         def register(view: ViewT) -> ViewT:
@@ -206,9 +185,8 @@ class App:
         :param view: ``view(request)``, or a class: each request then gets a
             fresh instance whose method named after the HTTP method
             (``get``, ``post``, ...) is called with the request.
-        :param methods: the HTTP methods served; ``None`` serves every method
-            (for a class, every method it implements). ``GET`` implies
-            ``HEAD``.
+        :param methods: the HTTP methods served; ``None``: all (for a class,
+            all it implements). ``GET`` implies ``HEAD``.
         :param name: a name for :meth:`Request.route_url`.
         :param permission: the permission the security policy must grant.
         :param renderer: a template (``"note.html"``) that renders a ``dict``
@@ -245,20 +223,21 @@ class App:
 
         In the view, ``request.exception`` is the exception. The most specific
         class in the exception's MRO that has a view wins; among views of one
-        class, the longest *path_prefix* matching the request path wins::
+        class, the longest *path_prefix* matching the request path wins.
 
-            @app.exception_view(KeyError)
-            def missing(request):
-                return HTTPNotFound(detail=str(request.exception))
+        >>> app = App()
+        >>> @app.exception_view(KeyError)
+        ... def missing(request):
+        ...     return HTTPNotFound(detail=f"No price for {request.exception}.")
+        >>> @app.route("/prices/{item}")
+        ... def price(request):
+        ...     return {"price": {"tea": 3}[request.matchdict["item"]]}
+        >>> Request.blank("/prices/coffee").get_response(app).status
+        '404 Not Found'
 
-        An exception no view answers (and a failing security policy) is
-        logged and becomes :class:`HTTPInternalServerError`, whose
-        ``__cause__`` it is; views registered for that class or its HTTP
-        base classes may then answer the 500, to brand the page.
-
-        With a *renderer*, a ``dict`` the view returns renders that template
-        with the HTTP exception's status and headers (500 for any other
-        exception), so that a branded page is a template.
+        An exception no view answers is a logged 500 (to brand it, see
+        :doc:`/howto/exception-views`). A *renderer* renders a returned
+        ``dict`` with the HTTP exception's status and headers (500 if not HTTP).
         """
 
         def register(view: ViewT) -> ViewT:
@@ -298,14 +277,22 @@ class App:
         """Register the Not Found view (also a bare or called decorator).
 
         It answers when no route matches and when a view raises or returns
-        :class:`HTTPNotFound`. With *append_slash*, a path that no route
-        matches but that some route would match with a ``/`` appended is
-        redirected there instead (301 for GET and HEAD, 308 otherwise so the
-        method and body survive; the query string is kept)::
+        :class:`~httpx_views.httpexceptions.HTTPNotFound`. With *append_slash*,
+        a path that matches no route, but would with a ``/`` appended, is
+        redirected there, query string kept: 301 for GET and HEAD, else 308,
+        which keeps the method and body.
 
-            @app.notfound_view(append_slash=True)
-            def not_found(request):
-                return HTTPNotFound(detail="Nothing here.")
+        >>> app = App()
+        >>> @app.route("/docs/")
+        ... def docs(request):
+        ...     return "The manual."
+        >>> @app.notfound_view(append_slash=True)
+        ... def not_found(request):
+        ...     return HTTPNotFound(detail="Nothing here.")
+        >>> Request.blank("/docs?page=2").get_response(app).location
+        'http://localhost/docs/?page=2'
+        >>> "Nothing here." in Request.blank("/nothing").get_response(app).text
+        True
         """
 
         def register(view: ViewT) -> ViewT:
@@ -344,14 +331,19 @@ class App:
         """Register the Forbidden view (also a bare or called decorator).
 
         It answers when the security policy denies a route's permission and
-        when a view raises or returns :class:`HTTPForbidden`. A typical one
-        asks anonymous users to log in::
+        when a view raises or returns
+        :class:`~httpx_views.httpexceptions.HTTPForbidden`; to ask anonymous
+        users to log in, see :doc:`/howto/security`.
 
-            @app.forbidden_view
-            def forbidden(request):
-                if request.identity is None:
-                    raise HTTPUnauthorized(www_authenticate='Basic realm="app"')
-                return request.exception
+        >>> app = App()
+        >>> @app.route("/admin")
+        ... def admin(request):
+        ...     raise HTTPForbidden()
+        >>> @app.forbidden_view
+        ... def forbidden(request):
+        ...     return HTTPForbidden(detail="Ask an admin for access.")
+        >>> "Ask an admin" in Request.blank("/admin").get_response(app).text
+        True
         """
 
         def register(view: ViewT) -> ViewT:
@@ -383,13 +375,16 @@ class App:
     def middleware(self, middleware: ViewT) -> ViewT:
         """Register the decorated function as middleware; see :meth:`add_middleware`.
 
-        ::
+        It runs for every request, the App's own 404 included:
 
-            @app.middleware
-            def security_headers(request, call_next):
-                response = call_next(request)
-                response.headers["X-Frame-Options"] = "DENY"
-                return response
+        >>> app = App()
+        >>> @app.middleware
+        ... def security_headers(request, call_next):
+        ...     response = call_next(request)
+        ...     response.headers["X-Frame-Options"] = "DENY"
+        ...     return response
+        >>> Request.blank("/nothing").get_response(app).headers["X-Frame-Options"]
+        'DENY'
         """
         self.add_middleware(middleware)
         return middleware
@@ -397,11 +392,9 @@ class App:
     def add_middleware(self, middleware: Middleware) -> None:
         """Run ``middleware(request, call_next)`` around every request.
 
-        ``call_next(request)`` runs the rest of the App -- later middleware,
-        routing, the view, the exception views -- and returns the response
-        that would be sent, errors included; see :mod:`httpx_views.middleware`.
-        The first registered is the outermost: it sees the request first and
-        the response last.
+        ``call_next(request)`` runs the rest of the App and returns the
+        response it would send, errors included (see
+        :mod:`httpx_views.middleware`). The first registered is the outermost.
 
         :raises ConfigurationError: for a class (register an instance), an
             object that cannot be called, an ``async def`` function, or after
@@ -416,14 +409,22 @@ class App:
     ) -> None:
         """Install WSGI middleware inside the App: ``factory(app, *args, **kwargs)``.
 
-        The App stays the object to deploy, to serve and to list routes of::
+        The App stays the object to deploy; WSGI middleware runs outside all
+        else, first registered outermost, built at the first request. For
+        Werkzeug's ``ProxyFix``: ``app.add_wsgi_middleware(ProxyFix, x_for=1)``.
 
-            from werkzeug.middleware.proxy_fix import ProxyFix
-
-            app.add_wsgi_middleware(ProxyFix, x_for=1, x_proto=1)
-
-        WSGI middleware runs outside everything else, first registered
-        outermost, and is built when the App serves its first request.
+        >>> def powered_by(wsgi_app, name):
+        ...     def call(environ, start_response):
+        ...         environ["HTTP_X_POWERED_BY"] = name
+        ...         return wsgi_app(environ, start_response)
+        ...     return call
+        >>> app = App()
+        >>> @app.route("/")
+        ... def home(request):
+        ...     return request.headers["X-Powered-By"]
+        >>> app.add_wsgi_middleware(powered_by, name="WSGI middleware")
+        >>> Request.blank("/").get_response(app).text
+        'WSGI middleware'
 
         :raises ConfigurationError: for a *factory* that cannot be called, or
             after the App has served its first request.
@@ -445,13 +446,17 @@ class App:
     ) -> Route:
         """Serve the files under *directory* at *prefix*; see :mod:`httpx_views.static`.
 
-        ::
+        >>> import pathlib, tempfile
+        >>> app = App()
+        >>> with tempfile.TemporaryDirectory() as directory:
+        ...     _ = (pathlib.Path(directory) / "app.css").write_text("p {}")
+        ...     route = app.add_static("/static", directory)
+        ...     css = Request.blank("/static/app.css").get_response(app).text
+        >>> route.pattern, route.name, css
+        ('/static/{path:path}', 'static', 'p {}')
 
-            app.add_static("/static", "static")
-            request.static_url("static", "css/app.css")  # '/static/css/app.css'
-
-        :param name: the route's name for :meth:`Request.static_url`; by
-            default the last segment of *prefix* (``"static"``).
+        :param name: for :meth:`Request.static_url`; by default the last
+            segment of *prefix*.
         :param cache_max_age: seconds for ``Cache-Control: max-age``;
             ``None`` sends no ``Cache-Control``.
         :raises ConfigurationError: for a *directory* that is not one, a bad
@@ -495,18 +500,13 @@ class App:
         start_response: StartResponse,
         inside: bool = False,
     ) -> Iterable[bytes]:
-        """Answer one request (the PEP 3333 interface): its path, in order.
-
-        (*inside*: called by the WSGI middleware of
-        :meth:`add_wsgi_middleware`, which runs before anything else.)
-        """
+        """Answer one request (PEP 3333); *inside*: called by WSGI middleware."""
         if not self._frozen:
             self._freeze()
         if self._wsgi is not None and not inside:
             return self._wsgi(environ, start_response)
-        # Request(environ) without WebOb's checks of arguments not given;
-        # the App writes request attributes straight into the instance dict:
-        # WebOb's ad-hoc attribute hook would cost more than routing does.
+        # Request(environ) without WebOb's argument checks; attributes go
+        # into its dict, as WebOb's attribute hook costs more than routing.
         request = Request.__new__(Request)
         attributes = request.__dict__
         attributes.update(environ=environ, app=self)
@@ -583,9 +583,8 @@ class App:
     ) -> WSGIApplication | None:
         """Return ``None`` if the policy grants *permission*, else the answer.
 
-        A policy that fails lets no one through: its error is a 500 that only
-        the views of HTTP exception classes may answer, so that a catch-all
-        ``exception_view(Exception)`` cannot turn it into a success.
+        A failing policy lets no one through: its 500 only views of HTTP
+        exception classes answer, not a catch-all ``exception_view(Exception)``.
         """
         policy = self.security_policy
         assert policy is not None  # add_route refuses a permission without one

@@ -1,6 +1,8 @@
 """The ``httpx-views`` command: serve an App, list its routes.
 
-::
+.. not-run: shell commands; tests/test_cli.py runs them
+
+.. code-block:: console
 
     $ httpx-views serve examples/payment_required.py
     Serving examples/payment_required.py on http://127.0.0.1:8880 (Ctrl-C to stop)

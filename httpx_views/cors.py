@@ -4,11 +4,30 @@ A browser lets a page read an answer from another origin only if the answer
 says so in ``Access-Control-*`` headers, and asks first (a *preflight*:
 ``OPTIONS`` with ``Origin`` and ``Access-Control-Request-Method``) before a
 request that is not "simple". :class:`CORS` answers the preflights and adds
-the headers to every other answer::
+the headers to every other answer:
 
-    from httpx_views.cors import CORS
-
-    app.add_middleware(CORS(["https://notes.example.com"], credentials=True))
+>>> from httpx_views import App
+>>> from httpx_views.cors import CORS
+>>> app = App()
+>>> app.add_middleware(CORS(["https://notes.example.com"], credentials=True))
+>>> @app.route("/notes", methods=["GET", "POST"])
+... def notes(request):
+...     return []
+>>> from webtest import TestApp
+>>> client = TestApp(app)
+>>> preflight = client.options(
+...     "/notes",
+...     headers={
+...         "Origin": "https://notes.example.com",
+...         "Access-Control-Request-Method": "POST",
+...     },
+...     status=204,
+... )
+>>> preflight.headers["Access-Control-Allow-Methods"]
+'GET, HEAD, OPTIONS, POST'
+>>> answer = client.get("/notes", headers={"Origin": "https://notes.example.com"})
+>>> answer.headers["Access-Control-Allow-Origin"], answer.headers["Vary"]
+('https://notes.example.com', 'Origin')
 
 Register it first, as the outermost middleware: the others' answers, 404s
 and 500s then get the headers too, and no preflight reaches a view.
@@ -44,12 +63,17 @@ _SAFELISTED = {"accept", "accept-language", "content-language", "content-type"}
 class CORS:
     """Middleware that lets the pages of *origins* call the App.
 
-    ::
-
-        app.add_middleware(
-            CORS(["https://notes.example.com"], headers=["Authorization"],
-                 expose=["ETag"], credentials=True, max_age=600)
-        )
+    >>> from httpx_views import App
+    >>> app = App()
+    >>> app.add_middleware(
+    ...     CORS(
+    ...         ["https://notes.example.com"],
+    ...         headers=["Authorization"],
+    ...         expose=["ETag"],
+    ...         credentials=True,
+    ...         max_age=600,
+    ...     )
+    ... )
 
     :param origins: the origins allowed, each ``scheme://host[:port]``
         (``"null"`` only if listed; one string is one origin); ``"*"`` for

@@ -15,17 +15,27 @@ JSON object, an RFC 9457 problem document or plain text.
 views up for it under this module's class of the same code
 (``status_map[exc.code]``). Our classes do not subclass ``webob.exc``.
 
-Example::
+Example:
 
-    from httpx_views.httpexceptions import HTTPFound, HTTPNotFound
-
-    def show(request):
-        page = load(request.matchdict["name"])
-        if page is None:
-            raise HTTPNotFound("No such page.")
-        if page.moved_to:
-            return HTTPFound(page.moved_to)
-        ...
+>>> from httpx_views import App
+>>> from httpx_views.httpexceptions import HTTPFound, HTTPNotFound
+>>> PAGES = {"home": "Welcome.", "old-home": None}
+>>> app = App()
+>>> @app.route("/pages/{name}")
+... def show(request):
+...     name = request.matchdict["name"]
+...     if name not in PAGES:
+...         raise HTTPNotFound("No such page.")
+...     if PAGES[name] is None:
+...         return HTTPFound("/pages/home")
+...     return PAGES[name]
+>>> from webtest import TestApp
+>>> client = TestApp(app)
+>>> client.get("/pages/old-home", status=302).location
+'http://localhost/pages/home'
+>>> problem = {"Accept": "application/problem+json"}
+>>> client.get("/pages/nope", headers=problem, status=404).json
+{'type': 'about:blank', 'title': 'Not Found', 'status': 404, 'detail': 'No such page.'}
 """
 
 from __future__ import annotations
@@ -177,7 +187,7 @@ class HTTPException(Response, Exception):
     :param comment: text for developers: an HTML comment in HTML, a last
         line in text and JSON, left out of problem documents.
     :param body_template: a :class:`string.Template` source replacing
-        :attr:`body_template_obj`; it may use ``${explanation}``,
+        ``body_template_obj``; it may use ``${explanation}``,
         ``${detail}``, ``${comment}``, ``${html_comment}``, ``${br}``, any
         response header in lower case (``${location}``) and any WSGI
         environ key without a dot (``${REQUEST_METHOD}``). Values are
@@ -193,9 +203,17 @@ class HTTPException(Response, Exception):
     may answer many requests. Classes with ``empty_body`` (204, 205, 304)
     send neither a body nor a Content-Type (205 says ``Content-Length: 0``).
 
-    Example::
+    One instance may answer many requests, each in the type it accepts:
 
-        raise HTTPNotFound("No user with that name.")
+    >>> from webob import Request
+    >>> gone = HTTPGone("That note was deleted.")
+    >>> as_html = Request.blank("/", accept="text/html").get_response(gone)
+    >>> as_html.content_type, as_html.headers["Vary"]
+    ('text/html', 'Accept')
+    >>> problem = Request.blank("/", accept="application/problem+json")
+    >>> problem.get_response(gone).json
+    {'type': 'about:blank', 'title': 'Gone', 'status': 410,
+     'detail': 'That note was deleted.'}
     """
 
     # Differences from webob.exc.WSGIHTTPException and Pyramid 2.1:
@@ -1329,9 +1347,10 @@ def exception_response(status_code: int, **kw: Any) -> HTTPException:
     :param kw: arguments for the exception's constructor.
     :raises LookupError: if *status_code* is not such an ``int``.
 
-    Example::
-
-        raise exception_response(404, detail="No such page.")
+    >>> exception_response(404, detail="No such page.")
+    <HTTPNotFound at 0x... 404 Not Found>
+    >>> exception_response(499).status
+    '499 Unknown Status'
     """
     if isinstance(status_code, int) and not isinstance(status_code, bool):
         cls = status_map.get(status_code)

@@ -3,13 +3,21 @@
 A middleware is a function of the request and ``call_next``, which runs
 the rest of the App -- the middleware registered after it, routing, the
 permission check, the view, the exception views -- and returns the
-response that would be sent::
+response that would be sent:
 
-    @app.middleware
-    def security_headers(request, call_next):
-        response = call_next(request)
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        return response
+>>> from httpx_views import App
+>>> app = App()
+>>> @app.middleware
+... def security_headers(request, call_next):
+...     response = call_next(request)
+...     response.headers["X-Content-Type-Options"] = "nosniff"
+...     return response
+>>> @app.route("/")
+... def home(request):
+...     return "Home."
+>>> from webtest import TestApp
+>>> TestApp(app).get("/").headers["X-Content-Type-Options"]
+'nosniff'
 
 The first registered is the outermost: it sees the request first and the
 response last. ``call_next`` never raises: the framework's own answers

@@ -5,14 +5,22 @@ Installing httpx_views registers this plugin with pytest (through the
 an import; ``pytest -p no:httpx_views`` turns it off.
 
 ``dummy_request``
-    :func:`httpx_views.testing.DummyRequest` itself, as a factory::
+    :func:`httpx_views.testing.DummyRequest` itself, as a factory:
+
+    .. not-run: a test for pytest to collect; tests/test_pytest_plugin.py runs one
+
+    .. code-block:: python
 
         def test_hello(dummy_request):
             assert hello(dummy_request("/hello")) == "Hello, World!"
 
 ``testapp``
     WebTest's ``TestApp`` around the project's own ``app`` fixture, which
-    the project defines (in its ``conftest.py``, say) to return its App::
+    the project defines (in its ``conftest.py``, say) to return its App:
+
+    .. not-run: tests for pytest to collect; tests/test_pytest_plugin.py runs them
+
+    .. code-block:: python
 
         @pytest.fixture
         def app():

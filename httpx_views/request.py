@@ -1,17 +1,13 @@
-"""The request object views receive.
+"""The request object views receive: a :class:`webob.Request` and more.
 
-:class:`Request` is a :class:`webob.Request` with what a routed view needs on
-top: the values its route matched, a response it may adjust before returning a
-plain value, the identity the security policy gives, and URLs for named routes.
-
-What the client sent and WebOb decodes -- the query string, the form, the
-text or JSON body, the path -- raises :class:`HTTPBadRequest` when it cannot
-be decoded; a cookie that is not UTF-8 is left out of ``request.cookies``.
-
-Those, the body, the headers and the content type read as WebOb reads them,
-with less work: the body read once, the common query strings, urlencoded
-forms and Cookie headers parsed by ``_fields``. Anything else is WebOb's own
-code; ``tests/test_request_differential.py`` holds the two to one another.
+:class:`Request` adds the values its route matched, a response to adjust
+before returning a plain value, the security policy's identity, and URLs for
+named routes. What the client sent and cannot be decoded (query string,
+form, text or JSON body, path) raises
+:class:`~httpx_views.httpexceptions.HTTPBadRequest`; a cookie that is not
+UTF-8 is left out of ``request.cookies``. These, the body, headers and
+content type read as WebOb reads them, with less work (``_fields``);
+``tests/test_request_differential.py`` holds the two to one another.
 """
 
 from __future__ import annotations
@@ -50,18 +46,19 @@ class Request(webob.Request):
     """A WebOb request with routing, response and security helpers.
 
     The App fills in ``matchdict``, ``matched_route`` and ``app`` before the
-    view runs, and ``exception`` before an exception view runs::
+    view runs, and ``exception`` before an exception view runs:
 
-        @app.route("/users/{id:int}", name="user")
-        def user(request):
-            request.response.headers["Cache-Control"] = "no-store"
-            return {"id": request.matchdict["id"]}
+    >>> from httpx_views import App
+    >>> app = App()
+    >>> @app.route("/users/{id:int}", name="user")
+    ... def user(request):
+    ...     return [request.matched_route.name, request.matchdict["id"]]
+    >>> Request.blank("/users/42").get_response(app).json
+    ['user', 42]
     """
 
-    # Declared on the class so that WebOb's ad-hoc attribute machinery stores
-    # them on the instance instead of in the WSGI environ.
-    #: The values the matched route captured, converted (``{id:int}`` -> int);
-    #: empty, and read-only, where no route matched.
+    # Declared here so that WebOb stores them on the instance, not the environ.
+    #: The values the route captured, converted; empty and read-only if none.
     matchdict: Mapping[str, Any] = MappingProxyType({})
     #: The route that matched, or ``None`` (Not Found, or a test request).
     matched_route: Route | None = None
@@ -71,8 +68,7 @@ class Request(webob.Request):
     app: App | None = None
 
     _response: webob.Response | None = None
-    # The response made for this request alone, which middleware may change
-    # in place (see _sending.own).
+    # Made for this request alone: middleware may change it (_sending.own).
     _own_response: webob.Response | None = None
     _identity: Any = _UNSET
 
@@ -80,16 +76,14 @@ class Request(webob.Request):
     def response(self) -> webob.Response:
         """The response a view may adjust before returning a plain value.
 
-        Created on first use: a :class:`Response`, ``200 OK`` with
-        ``text/plain; charset=UTF-8``.
-        A view that returns a ``str``, ``bytes``, ``dict``, ``list`` or
-        ``None`` is answered with this response, its body set from the value.
+        Made on first use (a :class:`Response`, ``200 OK``, ``text/plain``);
+        a view that returns a ``str``, ``bytes``, ``dict``, ``list`` or
+        ``None`` is answered with it, its body set from the value.
         """
         response = self._response
         if response is None:
-            # Into the instance dict: WebOb's attribute hook is slow. Made for
-            # this request alone, it is this request's own response, which
-            # middleware may change as it is (see _sending.own).
+            # Into the instance dict: WebOb's attribute hook is slow. This
+            # request's own response, which middleware may change as it is.
             response = _sent_as("200 OK", list(UNTOUCHED_HEADERS), [b""])
             attributes = self.__dict__
             attributes["_response"] = attributes["_own_response"] = response
@@ -99,10 +93,9 @@ class Request(webob.Request):
     def response(self, value: webob.Response) -> None:
         self._response = value
 
-    # Decoding what the client sent fails by the client's fault: 400, never
-    # a UnicodeDecodeError that would make a 500. WebOb is strict about the
-    # query string, path, text and JSON bodies, but decodes forms with
-    # errors="replace" (U+FFFD for any bad byte); POST undoes that below.
+    # What the client sent and cannot be decoded is a 400, never a 500.
+    # WebOb is strict, but decodes forms with errors="replace" (U+FFFD for
+    # any bad byte); POST undoes that below.
 
     @property
     def GET(self) -> GetDict:
@@ -123,11 +116,7 @@ class Request(webob.Request):
 
     @property
     def POST(self) -> Any:
-        """The form fields of the body; 400 if they cannot be decoded.
-
-        Names, text values and file names must be UTF-8, as WebOb wants
-        forms to be; file contents are bytes and never decoded.
-        """
+        """The form fields; 400 unless names, values and file names are UTF-8."""
         if self._is_plain_form():
             return self._plain_form()
         try:
@@ -149,11 +138,10 @@ class Request(webob.Request):
     def _is_plain_form(self) -> bool:
         """Whether the body is a urlencoded UTF-8 form not yet parsed.
 
-        Such a form, of a length given, WebOb parses with ``cgi`` from the
-        body it reads: the fields of ``self.body``. Not so where ``cgi``
-        reads none (GET, HEAD); no length, or a length of 0, is left to
-        WebOb too: its ``body`` then leaves the stream as its ``POST`` does
-        not.
+        WebOb parses such a form, of a length given, from the body it reads:
+        the fields of ``self.body``. Not so where ``cgi`` reads none (GET,
+        HEAD); without a length > 0, WebOb's ``body`` and ``POST`` would
+        leave the stream in different places.
         """
         environ = self.environ
         return (
@@ -182,8 +170,8 @@ class Request(webob.Request):
     def _strict_form(self) -> MultiDict[str, Any]:
         """Parse the form as WebOb does, but refuse bytes that are not UTF-8.
 
-        Only for a form in which WebOb's parse put U+FFFD: the client may
-        have sent that character, or bytes that are not UTF-8.
+        Only for a form in which WebOb's parse put U+FFFD: the client sent
+        that character, or bytes that are not UTF-8.
         """
         environ = {**self.environ, "QUERY_STRING": ""}  # as WebOb's POST
         environ.setdefault("CONTENT_LENGTH", "0")
@@ -203,11 +191,9 @@ class Request(webob.Request):
     def cookies(self) -> RequestCookies:
         """The request's cookies, less any that is not UTF-8.
 
-        WebOb decodes all cookies at once and raises on the first that is
-        not UTF-8. A 400 would then answer every request that reads any
-        cookie, until that one expires -- and a sibling subdomain can set
-        it for the whole domain. So it is left out, as WebOb already skips
-        cookie-pairs it cannot parse: the view sees it as absent.
+        WebOb raises on one: a 400 for every request that reads a cookie until
+        it expires, and a sibling subdomain can set one for the whole domain.
+        So it is left out, as WebOb skips cookie-pairs it cannot parse.
         """
         return _Cookies(self.environ)
 
@@ -251,10 +237,9 @@ class Request(webob.Request):
     def path_info(self) -> str:
         """``PATH_INFO``, decoded; 400 if it is not UTF-8.
 
-        The App refuses such a path before any view runs; an exception
-        view answering that 400 still gets a 400 if it reads the path
-        (``request.path``, ``request.url`` ...), not a 500. An absent
-        ``PATH_INFO`` is the empty path, as PEP 3333 allows (WebOb raises).
+        The App refuses such a path before any view runs; an exception view
+        that reads it (``request.path``, ``request.url`` ...) gets the 400,
+        not a 500. No ``PATH_INFO`` is the empty path, as PEP 3333 allows.
         """
         if "PATH_INFO" not in self.environ:
             return ""
@@ -269,11 +254,7 @@ class Request(webob.Request):
 
     @property
     def charset(self) -> str:
-        """The body's charset: its Content-Type's, else UTF-8; WebOb's.
-
-        Found once, kept where WebOb keeps it; without a parameter in the
-        Content-Type, without WebOb's regular expression.
-        """
+        """The body's charset: its Content-Type's, else UTF-8; found once."""
         attributes = self.__dict__
         charset: str | None = attributes.get("_charset")
         if charset is None:
@@ -291,11 +272,8 @@ class Request(webob.Request):
     def body(self) -> bytes:
         """The body, read once; WebOb's ``body``.
 
-        WebOb copies a body it has not yet read into a new stream, then
-        reads that; here a small body is read once into the stream WebOb
-        would make, and ``CONTENT_LENGTH`` parsed once. What WebOb does
-        otherwise (no length, a large body, a body read in part through
-        ``body_file``) it still does.
+        A small body is read once, into the stream WebOb would copy it to; with
+        no length, a large body or one read in part, WebOb's own code runs.
         """
         environ = self.environ
         length = _content_length(environ)
@@ -391,38 +369,36 @@ class Request(webob.Request):
     ) -> None:
         """Call ``callback(request, response)`` on the response sent.
 
-        It runs after the middleware, on the final response, whatever it
-        is: the view's, an exception view's, a 404 or a 500. A cookie set on
-        ``request.response`` is lost when the view then raises (the
-        exception is the response), but not one set by a callback::
+        It runs after the middleware, on the final response, whatever it is
+        (a 404, a 500 ...), in the order added; one that raises is logged,
+        makes the answer a 500, and stops those after it. Unlike one set on
+        ``request.response``, a cookie it sets survives the view raising:
 
-            def login(request):
-                request.add_response_callback(
-                    lambda request, response: response.set_cookie("session", sid)
-                )
-                raise HTTPSeeOther(location="/")
-
-        Callbacks run in the order added. One that raises is logged, and the
-        answer becomes a 500; the callbacks after it do not run.
+        >>> from httpx_views import App, HTTPSeeOther
+        >>> app = App()
+        >>> @app.route("/login")
+        ... def login(request):
+        ...     request.add_response_callback(lambda _, r: r.set_cookie("session", "1"))
+        ...     raise HTTPSeeOther(location="/")
+        >>> Request.blank("/login").get_response(app).headers["Set-Cookie"]
+        'session=1; Path=/'
         """
         self.__dict__.setdefault("_response_callbacks", []).append(callback)
 
     def add_finished_callback(self, callback: Callable[[Request], None]) -> None:
         """Call ``callback(request)`` once the response is made, for cleanup.
 
-        It runs for every request that reached the App, whatever failed
-        before it, after the response callbacks and before the server sends
-        the body. Callbacks run in the order added; one that raises is
-        logged, and the others and the response are unaffected.
+        It runs for every request that reached the App, whatever failed, after
+        the response callbacks and before the body is sent, in the order
+        added; one that raises is logged and affects nothing else.
         """
         self.__dict__.setdefault("_finished_callbacks", []).append(callback)
 
     @property
     def identity(self) -> Any:
-        """Who made this request, as the App's security policy says.
+        """Who made this request, per the App's security policy (asked once).
 
-        Asked of the policy once, on first use, then cached. ``None`` without
-        a policy (a test request may be given one directly).
+        ``None`` without a policy; a test request may be given one directly.
         """
         identity = self._identity
         if identity is _UNSET:
@@ -446,10 +422,15 @@ class Request(webob.Request):
         """Return the path of the route called *name*, with *parts* filled in.
 
         Each part is quoted as one path segment (``/`` becomes ``%2F``), and
-        the application's ``SCRIPT_NAME`` is prefixed::
+        the application's ``SCRIPT_NAME`` is prefixed:
 
-            request.route_path("user", id=42)            # '/users/42'
-            request.route_path("search", _query={"q": "a b"})
+        >>> from httpx_views import App
+        >>> app = App()
+        >>> app.add_route("/files/{name}", lambda request: None, name="file")
+        Route(pattern='/files/{name}', ...)
+        >>> request = Request.blank("/", app=app, script_name="/shop")
+        >>> request.route_path("file", name="a/b", _query={"q": "a b"})
+        '/shop/files/a%2Fb?q=a%20b'
 
         :raises LookupError: for an unknown route name.
         :raises ValueError: for a missing or unexpected part.
@@ -468,7 +449,15 @@ class Request(webob.Request):
         _query: Mapping[str, Any] | Sequence[tuple[str, Any]] | None = None,
         **parts: Any,
     ) -> str:
-        """Like :meth:`route_path`, as an absolute URL on this request's host."""
+        """Like :meth:`route_path`, as an absolute URL on this request's host.
+
+        >>> from httpx_views import App
+        >>> app = App()
+        >>> app.add_route("/users/{id}", lambda request: None, name="user")
+        Route(pattern='/users/{id}', ...)
+        >>> Request.blank("https://shop.example/", app=app).route_url("user", id=42)
+        'https://shop.example/users/42'
+        """
         return self.host_url + self.route_path(name, _query, **parts)
 
     def static_url(
@@ -480,10 +469,14 @@ class Request(webob.Request):
     ) -> str:
         """The absolute URL of the file *path* under :meth:`App.add_static` *name*.
 
-        Its ``/`` stay separators; every other character is quoted::
+        Its ``/`` stay separators; every other character is quoted:
 
-            request.static_url("static", "css/app.css")
-            # 'http://example.com/static/css/app.css'
+        >>> from httpx_views import App
+        >>> app = App()
+        >>> app.add_static("/static", ".")
+        Route(pattern='/static/{path:path}', ...)
+        >>> Request.blank("/", app=app).static_url("static", "css/my app.css")
+        'http://localhost/static/css/my%20app.css'
 
         :raises LookupError: for an unknown name.
         """
@@ -494,9 +487,17 @@ class Request(webob.Request):
     ) -> webob.Response:
         """Render *template* with *values* into :attr:`response`, and return it.
 
-        As a route's ``renderer`` does (see :mod:`httpx_views.templates`)::
+        As a route's ``renderer`` does (see :mod:`httpx_views.templates`):
 
-            return request.render("note.html", {"note": note})
+        >>> import jinja2
+        >>> from httpx_views import App
+        >>> loader = jinja2.DictLoader({"note.html": "<h1>{{ note }}</h1>"})
+        >>> app = App(templates=jinja2.Environment(loader=loader, autoescape=True))
+        >>> @app.route("/note")
+        ... def note(request):
+        ...     return request.render("note.html", {"note": "Tea & cake"})
+        >>> Request.blank("/note").get_response(app).text
+        '<h1>Tea &amp; cake</h1>'
 
         :raises RuntimeError: if the App has no templates.
         """
@@ -512,10 +513,9 @@ class Request(webob.Request):
 _NOT_IN_CHARSET = "The request body cannot be decoded in its charset."
 _URLENCODED = "application/x-www-form-urlencoded"
 
-# The parses below are kept in the request's own environ, each beside the
-# input it was made from (query string, body stream, Cookie header) and
-# used only while that input is unchanged: they die with the request, so
-# none can reach another, and each is no larger than the input it parses.
+# The parses below are kept in the request's environ beside their input
+# (query string, body stream, Cookie header), used while it is unchanged:
+# they die with the request, and none is larger than its input.
 # The environ key under which Request.POST keeps the form it checked.
 _CHECKED_FORM = "httpx_views.checked_form"
 # WebOb's own, under which it keeps what it parsed: GET, POST, cookies.
@@ -547,9 +547,8 @@ def _has_replacement(form: Any) -> bool:
 class _UTF8Lines(io.BytesIO):
     """A body whose lines, when cut at a length, end between characters.
 
-    cgi reads a form field 64 KiB at a time and decodes each piece on its
-    own: a character across a 64 KiB boundary would not decode (WebOb,
-    decoding with ``errors="replace"``, makes two U+FFFD of it).
+    cgi reads and decodes a form field 64 KiB at a time: a character across
+    a boundary would not decode (WebOb makes two U+FFFD of it).
     """
 
     def readline(self, size: int | None = -1, /) -> bytes:

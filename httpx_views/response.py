@@ -39,13 +39,17 @@ _STATUS_LINES = frozenset(_STATUS_BY_CODE.values())
 class Response(webob.Response):
     """A :class:`webob.Response` whose common operations are cheap.
 
-    ``request.response`` is one, and so is every HTTP exception::
+    ``request.response`` is one, and so is every HTTP exception:
 
-        from httpx_views import Response
-
-        @app.route("/missing")
-        def missing(request):
-            return Response("No such item.", status=404, content_type="text/plain")
+    >>> from httpx_views import App, Response
+    >>> app = App()
+    >>> @app.route("/teapot")
+    ... def teapot(request):
+    ...     return Response("Short and stout.", status=418, content_type="text/plain")
+    >>> from webtest import TestApp
+    >>> response = TestApp(app).get("/teapot", status=418)
+    >>> response.status, response.headers["Content-Type"], response.text
+    ("418 I'm a teapot", 'text/plain; charset=UTF-8', 'Short and stout.')
     """
 
     _headerlist: list[tuple[str, str]]
@@ -281,12 +285,10 @@ class Response(webob.Response):
     ) -> None:
         """Add a ``Set-Cookie`` header, as :meth:`webob.Response.set_cookie`.
 
-        ::
-
-            request.response.set_cookie(
-                "session", token, max_age=3600, secure=True, httponly=True,
-                samesite="Lax",
-            )
+        >>> response = Response()
+        >>> response.set_cookie("theme", "dark", secure=True, httponly=True)
+        >>> response.headers["Set-Cookie"]
+        'theme=dark; Path=/; secure; HttpOnly'
         """
         cookie = None
         if comment is None and expires is None and not overwrite:
@@ -317,9 +319,11 @@ class Response(webob.Response):
     def cache_control(self) -> CacheControl[Literal["response"]]:
         """``Cache-Control`` as an object whose attributes update the header.
 
-        ::
-
-            request.response.cache_control.max_age = 3600
+        >>> response = Response()
+        >>> response.cache_control.max_age = 3600
+        >>> response.cache_control.public = True
+        >>> response.headers["Cache-Control"]
+        'max-age=3600, public'
         """
         value = _last(self._headerlist, "cache-control") or ""
         control: Any = self._cache_control_obj

@@ -2,7 +2,7 @@
 
 A route's pattern is a path in which ``{...}`` placeholders capture values,
 such as ``/users/{id:int}``: :class:`PathPattern`, whose syntax and matching
-time :mod:`httpx_views._path_pattern` describes. This module chooses among
+time ``_path_pattern`` describes. This module chooses among
 the routes whose pattern matches a path.
 
 **Precedence.** When several routes match a path, the winner is chosen
@@ -25,14 +25,21 @@ whose literal prefix the path starts with: the route count does not matter.
 Expressions are compiled when a route is added; :meth:`Router.match` only
 reads, so a frozen router is safe to share between threads.
 
-Example::
+Example:
 
-    router = Router()
-    router.add("/users/{id:int}", show_user, methods=["GET"], name="user")
-    router.match("/users/42", "GET")     # Match(route=..., params={'id': 42})
-    router.match("/users/42", "POST")    # frozenset({'GET', 'HEAD', 'OPTIONS'})
-    router.match("/nope", "GET")         # None
-    router.url_path("user", {"id": 42})  # '/users/42'
+>>> def show_user(request):
+...     return None
+>>> router = Router()
+>>> route = router.add("/users/{id:int}", show_user, methods=["GET"], name="user")
+>>> found = router.match("/users/42", "GET")
+>>> found.route is route, found.params
+(True, {'id': 42})
+>>> sorted(router.match("/users/42", "POST"))
+['GET', 'HEAD', 'OPTIONS']
+>>> router.match("/nope", "GET") is None
+True
+>>> router.url_path("user", {"id": 42})
+'/users/42'
 """
 
 from __future__ import annotations
@@ -69,7 +76,7 @@ class Route(NamedTuple):
     #: The upper-case methods served, or ``None`` for every method. ``GET``
     #: implies ``HEAD``, unless another route on the pattern claims ``HEAD``.
     methods: frozenset[str] | None
-    #: The name for :meth:`Router.url_path`, if any.
+    #: The name for :meth:`~httpx_views.routing.Router.url_path`, if any.
     name: str | None
     #: The permission the App checks before calling the view, if any.
     permission: str | None
@@ -154,12 +161,16 @@ class _Node:
 class Router:
     """Routes registered in order, matched by the precedence rule.
 
-    Example::
+    A static segment beats a placeholder, whatever the order of registration:
 
-        router = Router()
-        router.add("/", home, methods=["GET"], name="home")
-        router.freeze()
-        found = router.match("/", "GET")
+    >>> router = Router()
+    >>> _ = router.add("/users/{id}", "user view")
+    >>> _ = router.add("/users/me", "own profile view")
+    >>> router.freeze()
+    >>> router.match("/users/me", "GET").route.view
+    'own profile view'
+    >>> router.match("/users/ann", "GET").params
+    {'id': 'ann'}
     """
 
     def __init__(self) -> None:
@@ -195,9 +206,10 @@ class Router:
     ) -> Route:
         """Register *view* for *pattern* and return the new route.
 
-        Example::
-
-            router.add("/users/{id:int}", show_user, methods=["GET"], name="user")
+        >>> router = Router()
+        >>> route = router.add("/users/{id:int}", "user view", methods=["get"])
+        >>> route.pattern, sorted(route.methods)
+        ('/users/{id:int}', ['GET', 'HEAD'])
 
         :param pattern: the path pattern (see the module documentation).
         :param view: what the App calls for a matching request.
@@ -326,10 +338,15 @@ class Router:
         Each value is ``str()``-ed and quoted as one path segment (``/``
         becomes ``%2F``, a space ``%20``, other text UTF-8 encoded), except
         a ``{name:path}`` value, whose ``/`` are kept. Values are not
-        checked against the placeholders' expressions. Example::
+        checked against the placeholders' expressions.
 
-            router.url_path("user", {"id": 42}, query={"tab": "a b"})
-            # '/users/42?tab=a%20b'
+        >>> router = Router()
+        >>> _ = router.add("/users/{id:int}", "user view", name="user")
+        >>> _ = router.add("/files/{rest:path}", "file view", name="file")
+        >>> router.url_path("user", {"id": 42}, query={"tab": "a b"})
+        '/users/42?tab=a%20b'
+        >>> router.url_path("file", {"rest": "docs/read me.txt"})
+        '/files/docs/read%20me.txt'
 
         :param name: the route name.
         :param parts: a value for each placeholder of the pattern.

@@ -1,16 +1,25 @@
 """The security policy an :class:`~httpx_views.App` consults.
 
-A policy is any object with two methods; there is nothing to subclass::
+A policy is any object with two methods; there is nothing to subclass:
 
-    class TokenPolicy:
-        def identity(self, request):
-            return TOKENS.get(request.headers.get("X-Token", ""))
-
-        def permits(self, request, permission):
-            user = request.identity
-            return user is not None and permission in user.permissions
-
-    app = App(security_policy=TokenPolicy())
+>>> from httpx_views import App
+>>> TOKENS = {"t0k3n": {"name": "ann", "permissions": {"edit"}}}
+>>> class TokenPolicy:
+...     def identity(self, request):
+...         return TOKENS.get(request.headers.get("X-Token", ""))
+...     def permits(self, request, permission):
+...         user = request.identity
+...         return user is not None and permission in user["permissions"]
+>>> app = App(security_policy=TokenPolicy())
+>>> @app.route("/notes", methods=["POST"], permission="edit")
+... def add_note(request):
+...     return f"Saved, {request.identity['name']}."
+>>> from webtest import TestApp
+>>> client = TestApp(app)
+>>> client.post("/notes", headers={"X-Token": "t0k3n"}).text
+'Saved, ann.'
+>>> client.post("/notes", status=403).status
+'403 Forbidden'
 
 ``identity`` is called at most once per request, lazily, the first time
 ``request.identity`` is read. ``permits`` is called before a view whose route

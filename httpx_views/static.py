@@ -1,12 +1,25 @@
 """Static files: the regular files under a directory, served at a prefix.
 
-:meth:`App.add_static` routes ``GET <prefix>/{path:path}`` to a
-:class:`StaticFiles` view, which sends the file at *path* under the
-directory::
+:meth:`App.add_static <httpx_views.App.add_static>` routes
+``GET <prefix>/{path:path}`` to a :class:`StaticFiles` view, which sends the
+file at *path* under the directory:
 
-    app.add_static("/static", Path(__file__).parent / "static")
-    request.static_url("static", "css/app.css")
-    # 'http://example.com/static/css/app.css', that directory's css/app.css
+>>> import pathlib, tempfile
+>>> from httpx_views import App
+>>> directory = pathlib.Path(tempfile.mkdtemp())
+>>> (directory / "css").mkdir()
+>>> (directory / "css" / "app.css").write_text("body { margin: 0 }")
+18
+>>> app = App()
+>>> route = app.add_static("/static", directory)
+>>> from webtest import TestApp
+>>> client = TestApp(app)
+>>> response = client.get("/static/css/app.css")
+>>> response.headers["Content-Type"], response.headers["Cache-Control"]
+('text/css; charset=UTF-8', 'max-age=3600, public')
+>>> client.get("/static/css/../../secret.txt", status=404).status
+'404 Not Found'
+>>> import shutil; shutil.rmtree(directory)
 
 Answers have WebOb's ``conditional_response``: WebOb sends 304 for
 ``If-None-Match`` and ``If-Modified-Since``, 206 (or 416) for ``Range``, and
@@ -62,7 +75,10 @@ def add_static(
     name: str | None,
     cache_max_age: int | None,
 ) -> Route:
-    """Serve *directory* at *prefix* on *app*: :meth:`App.add_static`."""
+    """Serve *directory* at *prefix* on *app*.
+
+    What :meth:`App.add_static <httpx_views.App.add_static>` does.
+    """
     if not isinstance(prefix, str) or not _PREFIX.fullmatch(prefix):
         raise ConfigurationError(
             f"static prefix {prefix!r} must be a path such as '/static': "

@@ -1,20 +1,31 @@
 """Templates: Jinja2 pages from views that return a ``dict``.
 
 Give the App a template directory (or a Jinja2 ``Environment``) and name a
-template on a route; the view returns the values the template renders::
+template on a route; the view returns the values the template renders:
 
-    app = App(templates="templates")
-
-    @app.route("/notes/{id:int}", renderer="note.html")
-    def note(request):
-        return {"note": NOTES[request.matchdict["id"]]}
+>>> import pathlib, tempfile
+>>> from httpx_views import App
+>>> directory = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (directory / "note.html").write_text(
+...     '<a href="{{ route_path("note", id=id) }}">{{ note }}</a>'
+... )
+>>> NOTES = {1: "Buy <milk>"}
+>>> app = App(templates=directory)
+>>> @app.route("/notes/{id:int}", name="note", renderer="note.html")
+... def note(request):
+...     id = request.matchdict["id"]
+...     return {"id": id, "note": NOTES[id]}
+>>> from webtest import TestApp
+>>> TestApp(app).get("/notes/1").text
+'<a href="/notes/1">Buy &lt;milk&gt;</a>'
+>>> import shutil; shutil.rmtree(directory)
 
 Inside every template, ``request``, ``route_url``, ``route_path`` and
 ``static_url`` are the request's own. A template is sent as the type its
 extension names (``*.html``: ``text/html; charset=UTF-8``), and as HTML if
 it names none; what is sent as HTML or XML is autoescaped, so that
 ``*.txt`` is not and ``page.jinja`` is. A view may also render explicitly, with
-:meth:`Request.render <httpx_views.request.Request.render>`.
+:meth:`Request.render <httpx_views.Request.render>`.
 
 Jinja2 is an optional extra: ``pip install 'httpx_views[jinja2]'``.
 """
@@ -66,11 +77,11 @@ def _jinja2() -> Any:
 class Templates:
     """The Jinja2 templates of an App: ``App(templates=...)`` makes one.
 
-    ::
-
-        templates = Templates("templates")
-        templates.render("hello.html", {"name": "<World>"})
-        # '<p>Hello, &lt;World&gt;!</p>'
+    >>> import jinja2
+    >>> loader = jinja2.DictLoader({"hello.html": "<p>Hello, {{ name }}!</p>"})
+    >>> templates = Templates(jinja2.Environment(loader=loader, autoescape=True))
+    >>> templates.render("hello.html", {"name": "<World>"})
+    '<p>Hello, &lt;World&gt;!</p>'
 
     :param source: a directory of templates, or a ``jinja2.Environment``,
         used as it is (its own loader, autoescape and undefined).

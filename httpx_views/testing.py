@@ -3,24 +3,35 @@
 :func:`DummyRequest` builds a real :class:`~httpx_views.Request` -- not a
 look-alike -- so a view under test sees exactly the API it sees when served.
 Calling the view with it is the intended unit test; an HTTP exception the
-view raises is caught with ``pytest.raises``, one it returns is a value::
+view raises is caught with ``pytest.raises``, one it returns is a value.
+Here, with these views:
 
-    from httpx_views import HTTPUnauthorized
-    from httpx_views.testing import DummyRequest
+>>> from httpx_views import App, HTTPUnauthorized
+>>> app = App()
+>>> @app.route("/secret")
+... def secret(request):
+...     raise HTTPUnauthorized(www_authenticate='Basic realm="app"')
+>>> @app.route("/users/{id:int}")
+... def user(request):
+...     return {"id": request.matchdict["id"]}
 
-    def test_secret_needs_credentials():
-        with pytest.raises(HTTPUnauthorized):
-            secret(DummyRequest("/secret"))
+the tests are:
 
-    def test_user_is_found():
-        assert user(DummyRequest(matchdict={"id": 42})) == {"id": 42}
+>>> import pytest
+>>> from httpx_views.testing import DummyRequest
+>>> def test_secret_needs_credentials():
+...     with pytest.raises(HTTPUnauthorized):
+...         secret(DummyRequest("/secret"))
+>>> def test_user_is_found():
+...     assert user(DummyRequest(matchdict={"id": 42})) == {"id": 42}
+>>> test_secret_needs_credentials(); test_user_is_found()
 
 To run a fake request through a whole App -- routing, security policy,
 exception views -- use WebOb's own ``request.get_response(app)``; it returns
-the final :class:`webob.Response`::
+the final :class:`webob.Response`:
 
-    response = DummyRequest("/secret").get_response(app)
-    assert response.status_code == 401
+>>> DummyRequest("/secret").get_response(app).status_code
+401
 
 For functional tests, WebTest's ``TestApp(app)`` works unchanged and checks
 the App against the WSGI specification as well.
@@ -68,12 +79,18 @@ def DummyRequest(
 ) -> Request:
     """Return a real :class:`~httpx_views.Request` built for a test.
 
-    ::
-
-        request = DummyRequest(
-            "/users/42", "POST", matchdict={"id": 42}, json={"name": "Ann"}
-        )
-        assert request.json_body == {"name": "Ann"}
+    >>> request = DummyRequest(
+    ...     "/users/42", "POST", matchdict={"id": 42}, json={"name": "Ann"}
+    ... )
+    >>> request.method, request.path, request.content_type, request.json_body
+    ('POST', '/users/42', 'application/json', {'name': 'Ann'})
+    >>> DummyRequest("/search", params={"q": "tea"}).GET["q"]
+    'tea'
+    >>> DummyRequest(identiy=None)
+    Traceback (most recent call last):
+      ...
+    TypeError: DummyRequest() got an unexpected keyword argument 'identiy';
+    did you mean 'identity'?
 
     :param path: the URL path, percent-encoded, with an optional query
         string (``"/search?q=caf%C3%A9"``); a full URL sets the scheme and
