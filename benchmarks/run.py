@@ -43,6 +43,7 @@ import time
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from importlib import metadata
 from math import isnan
 from typing import Any
@@ -54,6 +55,8 @@ if ROOT not in sys.path:  # run as a script: make ``benchmarks`` importable
 from benchmarks import scenarios as sc  # noqa: E402
 
 ROUTE_COUNTS = (0, 100, 1000)
+#: Routes of the app whose import + build is timed.
+STARTUP_ROUTES = 100
 #: The contestants ratios refer to, by name.
 FALCON, WEBOB, OURS = "falcon", "webob", "httpx_views"
 #: Scenarios whose cost the goals compare with our own ``hello``.
@@ -175,10 +178,18 @@ class Cell:
     def best(self) -> float:
         return min(self.samples) if self.samples else float("nan")
 
-    def iqr_percent(self) -> float:
+    def quartiles(self) -> tuple[float, float] | None:
+        """The first and third quartiles of the samples; None below 4 rounds."""
         if len(self.samples) < 4:
-            return float("nan")
+            return None
         low, _, high = statistics.quantiles(self.samples, n=4)
+        return low, high
+
+    def iqr_percent(self) -> float:
+        quartiles = self.quartiles()
+        if quartiles is None:
+            return float("nan")
+        low, high = quartiles
         return 100 * (high - low) / self.median()
 
     def prepare(self, batch_s: float, warmup_s: float) -> None:
@@ -630,13 +641,31 @@ def startup_table(startup: dict[str, Startup], routes: int) -> str:
 # -- main -----------------------------------------------------------------------------
 
 
-def _versions() -> str:
-    names = ("httpx_views", "webob", "falcon", "bottle", "pyramid", "flask", "waitress")
-    found = []
-    for name in names:
+#: The distributions whose versions a run records: ours, the peers, the server
+#: whose environ the harness imitates.
+DISTRIBUTIONS = (
+    "httpx_views",
+    "webob",
+    "falcon",
+    "bottle",
+    "pyramid",
+    "flask",
+    "waitress",
+)
+
+
+def package_versions() -> dict[str, str]:
+    """The installed version of each of :data:`DISTRIBUTIONS` that is installed."""
+    found = {}
+    for name in DISTRIBUTIONS:
         with contextlib.suppress(metadata.PackageNotFoundError):
-            found.append(f"{name} {metadata.version(name)}")
-    return ", ".join(found)
+            found[name] = metadata.version(name)
+    return found
+
+
+def _versions() -> str:
+    versions = package_versions()
+    return ", ".join(f"{name} {version}" for name, version in versions.items())
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -745,6 +774,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for module in _PRELOAD:
         __import__(module)
     load_before = os.getloadavg()[0]
+    run_date = datetime.now(timezone.utc).isoformat(timespec="seconds")
     started = time.perf_counter()
     cells: list[Cell] = []
     overhead = float("nan")
@@ -773,18 +803,42 @@ def main(argv: Sequence[str] | None = None) -> int:
     startup: dict[str, Startup] = {}
     if args.startup_runs:
         log(f"timing import + build, {args.startup_runs} fresh interpreters each ...")
-        startup = measure_startup(contestants, args.startup_runs, 100, args.seed)
+        startup = measure_startup(
+            contestants, args.startup_runs, STARTUP_ROUTES, args.seed
+        )
+    load_after = os.getloadavg()[0]
+    seconds = time.perf_counter() - started
     run = Run(
         contestants=contestants,
         cells=cells,
         startup=startup,
         overhead_us=overhead,
+        environment={
+            "date": run_date,
+            "python": platform.python_version(),
+            "implementation": platform.python_implementation(),
+            "system": platform.system(),
+            "machine": platform.machine(),
+            "cpus": os.cpu_count(),
+            "load_average": [round(load_before, 2), round(load_after, 2)],
+            "versions": package_versions(),
+        },
+        method={
+            "rounds": 0 if args.startup_only else args.rounds,
+            "batch_ms": args.batch_ms,
+            "warmup_ms": args.warmup_ms,
+            "seed": args.seed,
+            "route_counts": [] if args.startup_only else route_counts,
+            "startup_runs": args.startup_runs,
+            "startup_routes": STARTUP_ROUTES,
+            "seconds": round(seconds, 1),
+        },
         about=(
             f"Python {platform.python_version()} on {platform.machine()} "
             f"{platform.system()}, {os.cpu_count()} CPUs, load {load_before:.2f} "
-            f"-> {os.getloadavg()[0]:.2f}; {_versions()}\n"
+            f"-> {load_after:.2f}; {_versions()}\n"
             f"{args.rounds} rounds of ~{args.batch_ms:.0f} ms batches, "
-            f"{time.perf_counter() - started:.0f} s in all; harness overhead "
+            f"{seconds:.0f} s in all; harness overhead "
             f"{overhead:.2f} µs/request (included in every number)"
         ),
     )
@@ -804,6 +858,10 @@ class Run:
     about: str
     #: The timing loop's own cost per request, in every sample.
     overhead_us: float = float("nan")
+    #: Where it ran: date, Python, platform, load, package versions.
+    environment: dict[str, Any] = field(default_factory=dict)
+    #: How it ran: rounds, batch and warm-up lengths, route counts, seed.
+    method: dict[str, Any] = field(default_factory=dict)
 
 
 def print_report(run: Run, stat: str) -> int:
@@ -855,15 +913,19 @@ def print_report(run: Run, stat: str) -> int:
 def save_json(path: str, run: Run) -> None:
     """Write *run*, every sample included, to *path*.
 
-    Enough to draw a chart without this module: per cell its scenario, group,
-    table row, contestant, median and every sample (µs per request), and what
-    each scenario sends.
+    Enough to draw a chart without this module: where and how it ran, the
+    table rows in order, per cell its scenario, group, table row, contestant,
+    median, quartiles and every sample (µs per request), and what each
+    scenario sends. ``benchmarks/README.md`` describes every field.
     """
     used = dict.fromkeys(c.scenario for c in run.cells)
     data = {
         "about": run.about,
         "argv": sys.argv,
+        "environment": run.environment,
+        "method": run.method,
         "contestants": run.contestants,
+        "rows": _row_order(run.cells),
         "harness_overhead_us": None if isnan(run.overhead_us) else run.overhead_us,
         "scenarios": {
             s.name: {
@@ -884,6 +946,7 @@ def save_json(path: str, run: Run) -> None:
                 "row": c.row,
                 "routes": c.routes,
                 "median_us": c.median() if c.samples else None,
+                "quartiles_us": c.quartiles(),
                 "iqr_percent": c.iqr_percent() if len(c.samples) >= 4 else None,
                 "batch": c.batch,
                 "garbage": c.garbage,
@@ -935,6 +998,9 @@ def load_json(path: str) -> Run:
         startup,
         data["about"],
         float("nan") if overhead is None else overhead,
+        # Files written before these fields existed have neither.
+        environment=data.get("environment", {}),
+        method=data.get("method", {}),
     )
 
 

@@ -7,11 +7,14 @@ silently measure a broken app, using the runner's own checks.
 from __future__ import annotations
 
 import json
+import platform
 import re
+import statistics
 import subprocess
 import sys
 import time
 from email.utils import formatdate
+from importlib import metadata
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -498,6 +501,56 @@ def test_benchmark_instruction_counts_give_middleware_over_hello(
     ]
 
 
+def test_benchmark_json_keeps_what_was_measured(tmp_path: Path) -> None:
+    samples = {
+        ("httpx_views", "hello"): [4.0, 5.0, 4.5, 6.0, 4.8],
+        ("falcon", "hello"): [9.0, 8.5, 9.5],
+        ("httpx_views", "nope"): [20.0, 22.0, 21.0, 30.0],
+    }
+    cells = []
+    for (contestant, scenario), values in samples.items():
+        cell = _cell(contestant, scenario, 0.0)
+        cell.samples = values
+        cells.append(cell)
+    failed = _cell("falcon", "nope", 0.0)
+    failed.samples, failed.error = [], "WrongAnswer: 500"
+    cells.append(failed)
+    environment = {"python": "3.11.7", "versions": {"falcon": "4.4.0"}}
+    method = {"rounds": 5, "batch_ms": 30.0, "route_counts": [0]}
+    measured = run.Run(
+        ["httpx_views", "falcon"],
+        cells,
+        {},
+        "about this run",
+        0.97,
+        environment=environment,
+        method=method,
+    )
+    path = tmp_path / "run.json"
+    run.save_json(str(path), measured)
+    data = json.loads(path.read_text())
+    assert data["environment"] == environment
+    assert data["method"] == method
+    assert data["contestants"] == ["httpx_views", "falcon"]
+    assert data["rows"] == ["hello", "nope@0"]
+    assert data["harness_overhead_us"] == 0.97
+    saved = {(c["contestant"], c["scenario"]): c for c in data["cells"]}
+    ours = saved["httpx_views", "hello"]
+    assert ours["samples_us"] == [4.0, 5.0, 4.5, 6.0, 4.8]
+    assert ours["median_us"] == 4.8
+    first, _, third = statistics.quantiles([4.0, 5.0, 4.5, 6.0, 4.8], n=4)
+    assert ours["quartiles_us"] == pytest.approx([first, third])
+    assert ours["iqr_percent"] == pytest.approx(100 * (third - first) / 4.8)
+    # Fewer than four rounds have no quartiles; a failed cell no median.
+    assert saved["falcon", "hello"]["median_us"] == 9.0
+    assert saved["falcon", "hello"]["quartiles_us"] is None
+    assert saved["falcon", "nope"]["median_us"] is None
+    assert saved["falcon", "nope"]["error"] == "WrongAnswer: 500"
+    again = run.load_json(str(path))
+    assert (again.environment, again.method) == (environment, method)
+    assert [c.samples for c in again.cells] == [c.samples for c in cells]
+
+
 def test_benchmark_runner_runs_end_to_end(tmp_path: Path) -> None:
     out = tmp_path / "run.json"
     command = [
@@ -534,6 +587,16 @@ def test_benchmark_runner_runs_end_to_end(tmp_path: Path) -> None:
     assert set(data["scenarios"]) == set(sc.SCENARIOS)
     assert data["scenarios"]["json_in"]["method"] == "POST"
     assert data["harness_overhead_us"] > 0
+    assert data["rows"][:2] == ["hello", "users"]
+    assert set(data["rows"]) == {c["row"] for c in cells}
+    assert data["method"]["rounds"] == 1
+    assert data["method"]["route_counts"] == [0, 100]
+    assert data["method"]["batch_ms"] == 2.0
+    environment = data["environment"]
+    assert environment["python"] == platform.python_version()
+    assert environment["machine"] == platform.machine()
+    for name in ("httpx_views", "pyramid", "webob"):
+        assert environment["versions"][name] == metadata.version(name)
     # The saved run prints again, the same tables, without running anything.
     command = [sys.executable, str(ROOT / "benchmarks" / "run.py"), f"--report={out}"]
     again = subprocess.run(command, capture_output=True, text=True, timeout=60)
