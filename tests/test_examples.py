@@ -1,4 +1,4 @@
-"""The examples, tested the two ways the README recommends.
+"""The examples, tested the two ways docs/howto/testing.rst recommends.
 
 Unit tests call a view directly with a ``DummyRequest``; functional tests
 run requests through the whole App with WebTest's ``TestApp``. Every file

@@ -342,7 +342,7 @@ def rule_faults(case: Case, answer: Answer) -> list[str]:
     if code == 205 and content_length != "0":
         faults.append(f"a 205 with Content-Length: {content_length}, not 0")
     # Nothing to describe: the framework's own 204, 205 and 304 send no
-    # Content-Type (README), so neither may any other it makes.
+    # Content-Type (docs/explanation/design.rst), so neither may any other it makes.
     if code in (204, 205, 304) and content_type is not None:
         faults.append(f"Content-Type: {content_type} in a bodyless {code}")
     # RFC 9110 15.5.6: a 405 lists the methods that are allowed. (A view's

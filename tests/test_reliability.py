@@ -645,9 +645,9 @@ def test_policy_error_is_500_logged_once_then_recovers(
 def test_policy_error_never_grants_access_even_with_catch_all_view(
     caplog: pytest.LogCaptureFixture, failing: str
 ) -> None:
-    # README: "an exception in identity or permits is a logged 500 ...
-    # whatever exception views the application has". A catch-all view
-    # answers the view's own errors, never the policy's.
+    # docs/explanation/security.rst: an exception in identity or permits is
+    # a logged 500 whatever exception views the application has. A catch-all
+    # view answers the view's own errors, never the policy's.
     app = App(security_policy=FlakyPolicy(failing))
     called = []
 
