@@ -22,6 +22,7 @@ extensions = [
     # Ours, in docs/_ext:
     "status_table",  # the status classes, read from the module
     "hint_targets",  # bare names in type hints, resolved to what is documented
+    "benchmark_table",  # benchmarks/results.json as a table, beside its chart
 ]
 
 # Every reference must resolve: a typo in :class:`...` or :doc:`...` is a

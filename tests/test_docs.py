@@ -324,3 +324,38 @@ def test_the_manual_fails_on_a_broken_reference(
     assert (finished.returncode == 0) is builds, finished.stderr
     if not builds:
         assert "reference target not found: httpx_views.Ap" in finished.stderr
+
+
+def test_benchmark_table_shows_each_median_and_our_ratios(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.syspath_prepend(str(ROOT / "docs" / "_ext"))
+    from benchmark_table import simple_table, table_rows
+
+    def cell(row: str, contestant: str, median: float | None) -> dict[str, Any]:
+        return {"row": row, "contestant": contestant, "median_us": median}
+
+    results = {
+        "contestants": ["webob", "httpx_views", "falcon"],
+        "rows": ["hello", "nope@0"],
+        "cells": [
+            cell("hello", "webob", 12.0),
+            cell("hello", "httpx_views", 4.5),
+            cell("hello", "falcon", 9.0),
+            cell("nope@0", "webob", 1234.5),
+            cell("nope@0", "httpx_views", None),
+            cell("nope@0", "falcon", 3.0),
+        ],
+    }
+    assert table_rows(results) == [
+        ["scenario", "webob", "httpx_views", "falcon", "x falcon", "x webob"],
+        ["hello", "12", "4.5", "9", "0.50", "0.38"],
+        ["nope\\@0", "1,234", "failed", "3", "", ""],
+    ]
+    assert simple_table([["a", "bb"], ["ccc", "d"]]) == [
+        "===  ==",
+        "a    bb",
+        "===  ==",
+        "ccc  d ",
+        "===  ==",
+    ]
