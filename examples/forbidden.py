@@ -7,6 +7,8 @@ challenge) and tells a known user who lacks the permission 403.
 
 from __future__ import annotations
 
+import hmac
+
 from httpx_views import App, HTTPForbidden, HTTPUnauthorized, Request
 
 # user -> (token, permissions); a real application would look these up.
@@ -24,7 +26,8 @@ class TokenPolicy:
         if scheme.lower() != "bearer":
             return None
         for user, (user_token, _permissions) in USERS.items():
-            if token == user_token:
+            # compare_digest: the time taken says nothing about the token.
+            if hmac.compare_digest(token.encode(), user_token.encode()):
                 return user
         return None
 

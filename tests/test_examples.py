@@ -128,6 +128,8 @@ def test_forbidden_view_challenges_anonymous_and_refuses_known_users() -> None:
         ("Bearer alice-token", "alice"),
         ("bearer bob-token", "bob"),
         ("Bearer wrong", None),
+        ("Bearer alice-tokeN", None),
+        ("Bearer alice-tok\xe9n", None),  # not ASCII: compared as bytes, no error
         ("Basic alice-token", None),
         (None, None),
     ],
