@@ -10,6 +10,7 @@ a debug 404 or 405 lists.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any, NamedTuple
 
 from .routing import ConfigurationError, Route, _describe
@@ -32,6 +33,8 @@ def _class_view_methods(
                 f"method (one of {', '.join(_CLASS_VIEW_METHODS)})"
             )
         return frozenset(implemented)
+    if isinstance(methods, str):  # one method, as function views take it
+        methods = [methods]
     wanted = {method.upper() for method in methods}
     missing = wanted - implemented
     if missing:
@@ -50,14 +53,21 @@ def _class_view_method(instance: Any, method: str) -> Callable[..., Any]:
     return handler
 
 
-# inspect.CO_COROUTINE: inspect itself is slow to import.
-_CO_COROUTINE = 0x80
+# inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR: inspect itself is slow
+# to import.
+_CO_ASYNC = 0x80 | 0x200
 
 
 def _refuse_async(view: Callable[..., Any], kind: str = "view") -> None:
-    """Refuse an ``async def`` *view* (or middleware: *kind*)."""
-    code = getattr(view, "__code__", None)  # functions and bound methods
-    if code is not None and code.co_flags & _CO_COROUTINE:
+    """Refuse an ``async def`` *view* (or middleware: *kind*), also inside a
+    ``functools.partial`` or as an object's ``__call__``."""
+    target: Any = view
+    while isinstance(target, partial):
+        target = target.func
+    if not hasattr(target, "__code__") and callable(target):  # an object
+        target = type(target).__call__
+    code = getattr(target, "__code__", None)
+    if code is not None and code.co_flags & _CO_ASYNC:
         raise ConfigurationError(
             f"{kind} {_describe(view)} is async; a WSGI App calls it "
             "synchronously (use def, not async def)"
