@@ -23,6 +23,7 @@ literal block there needs the same ``.. not-run:`` comment.
 from __future__ import annotations
 
 import doctest
+import gc
 import importlib
 import pkgutil
 import re
@@ -124,18 +125,25 @@ def run_page(page: Path, directory: Path) -> list[Path]:
     namespace: dict[str, Any] = {"__name__": "__docs__"}
     runner = doctest.DocTestRunner(optionflags=DOCTEST_FLAGS)
     parser = doctest.DocTestParser()
-    for block in blocks:
-        if block.not_run is not None or block.file_name is not None:
-            continue
-        where = f"{name}:{block.line}"
-        if block.language in RUN_AS_CODE:
-            exec(compile(block.source, where, "exec"), namespace)
-        elif block.language in RUN_AS_DOCTEST:
-            test = parser.get_doctest(block.source, namespace, where, where, 0)
-            output: list[str] = []
-            result = runner.run(test, out=output.append, clear_globs=False)
-            assert result.failed == 0, "".join(output)
-            namespace.update(test.globs)  # DocTest ran on a copy
+    try:
+        for block in blocks:
+            if block.not_run is not None or block.file_name is not None:
+                continue
+            where = f"{name}:{block.line}"
+            if block.language in RUN_AS_CODE:
+                exec(compile(block.source, where, "exec"), namespace)
+            elif block.language in RUN_AS_DOCTEST:
+                test = parser.get_doctest(block.source, namespace, where, where, 0)
+                output: list[str] = []
+                result = runner.run(test, out=output.append, clear_globs=False)
+                namespace.update(test.globs)  # DocTest ran on a copy
+                test.globs.clear()
+                assert result.failed == 0, "".join(output)
+    finally:
+        # A logged traceback outlives the page and holds its frames' globals:
+        # empty them, so that what the page left open is freed (and reported)
+        # now, while this page's test runs.
+        namespace.clear()
     return [path for path in written if path.name.startswith("test_")]
 
 
@@ -147,6 +155,9 @@ def page_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.syspath_prepend(str(tmp_path))
     before = set(sys.modules)
     yield tmp_path
+    # What the page left open (a database connection, a file) is reported on
+    # this page, not on whichever page the collector happens to run in next.
+    gc.collect()
     for name in set(sys.modules) - before:
         module = sys.modules[name]
         places = [getattr(module, "__file__", None) or ""]
