@@ -14,7 +14,9 @@ The rules, for whoever writes a page (``docs/**/*.rst`` and ``README.rst``):
   ``test_*.py``, pytest runs them afterwards and they must pass.
 - A Python block that cannot run (a fragment of a larger example) is preceded
   by the comment ``.. not-run: <why>``; the reason is required.
-- There are no bare ``::`` literal blocks, so no Python hides from this file.
+- There are no bare ``::`` literal blocks, nor ``code``, ``sourcecode``,
+  ``literalinclude`` or ``testcode`` directives, so no Python hides from this
+  file.
 
 In docstrings, examples are doctests (``>>>``), which doctest runs; any other
 literal block there needs the same ``.. not-run:`` comment.
@@ -101,12 +103,18 @@ def code_blocks(text: str) -> list[Block]:
     return blocks
 
 
+# Other ways to show code, which this file would not run.
+UNCOLLECTED = re.compile(r"^ *\.\. (code|sourcecode|literalinclude|testcode)::")
+
+
 def bare_literal_blocks(text: str) -> list[int]:
-    """Line numbers of paragraphs ending in ``::`` (a literal of no language)."""
+    """Line numbers of paragraphs ending in ``::`` (a literal of no language),
+    and of code directives other than ``code-block``."""
     return [
         number
         for number, line in enumerate(text.splitlines(), start=1)
-        if line.rstrip().endswith("::") and not line.lstrip().startswith("..")
+        if (line.rstrip().endswith("::") and not line.lstrip().startswith(".."))
+        or UNCOLLECTED.match(line)
     ]
 
 
@@ -280,6 +288,20 @@ def test_files_are_written_before_blocks_run_and_marked_blocks_skipped(
     assert (page_directory / "shop.py").read_text() == "PRICE = 3\n"
     with pytest.raises(AssertionError, match="1 failed"):
         assert_tests_pass(tests, page_directory)
+
+
+@pytest.mark.parametrize(
+    ("text", "lines"),
+    [
+        ("Run this::\n\n    x = 1\n", [1]),
+        ("Text.\n\n.. code:: python\n\n    x = 1\n", [3]),
+        ("  .. literalinclude:: app.py\n", [1]),
+        (".. code-block:: python\n\n    x = 1\n", []),
+        (".. note::\n\n   Not code.\n", []),
+    ],
+)
+def test_code_the_collector_would_miss_is_found(text: str, lines: list[int]) -> None:
+    assert bare_literal_blocks(text) == lines
 
 
 def test_blocks_end_where_their_indentation_does() -> None:
