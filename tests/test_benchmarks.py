@@ -13,6 +13,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from email.utils import formatdate
 from importlib import metadata
 from pathlib import Path
@@ -106,9 +107,18 @@ def test_benchmark_middleware_app_runs_every_middleware(contestant: str) -> None
     assert wrapped - plain == common.NOOP_MIDDLEWARE * CALLS_PER_MIDDLEWARE[contestant]
 
 
-def _app(status: str, headers: list[tuple[str, str]], body: bytes) -> sc.WSGIApp:
+Headers = list[tuple[str, str]]
+
+
+def _app(
+    status: str, headers: Headers | Callable[[], Headers], body: bytes
+) -> sc.WSGIApp:
+    """An app answering as given; *headers* may be made when it answers (a
+    cookie's Expires: parameters are made when the suite starts, minutes
+    before the test runs)."""
+
     def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
-        start_response(status, headers)
+        start_response(status, headers() if callable(headers) else headers)
         return [body]
 
     return app
@@ -176,7 +186,10 @@ _LAX = ("Max-Age=3600", "Secure", "HttpOnly", "SameSite=Lax")
         ),
         ("cookie", _app("200 OK", [_TEXT, _cookie("Secure", "HttpOnly")], _WELCOME)),
         ("cookie", _app("200 OK", [_TEXT, _cookie(*_LAX, "Path=/admin")], _WELCOME)),
-        ("cookie", _app("200 OK", [_TEXT, _cookie(*_LAX, _expires(60))], _WELCOME)),
+        (
+            "cookie",
+            _app("200 OK", lambda: [_TEXT, _cookie(*_LAX, _expires(60))], _WELCOME),
+        ),
         ("cookie", _app("200 OK", [_TEXT, _cookie(*_LAX, "Expires=soon")], _WELCOME)),
         ("cookie", _app("200 OK", [_TEXT, _cookie(*_LAX), _cookie(*_LAX)], _WELCOME)),
         (
@@ -269,7 +282,11 @@ def test_benchmark_check_accepts_unquoted_realm() -> None:
         ),
         (
             "cookie",
-            _app("200 OK", [_TEXT, _cookie(*_LAX, "Path=/", _expires(3600))], _WELCOME),
+            _app(
+                "200 OK",
+                lambda: [_TEXT, _cookie(*_LAX, "Path=/", _expires(3600))],
+                _WELCOME,
+            ),
         ),
         (
             "json_in",
